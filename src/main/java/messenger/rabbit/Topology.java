@@ -1,0 +1,38 @@
+package messenger.rabbit;
+
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import io.vertx.rabbitmq.RabbitMQClient;
+import io.vertx.rabbitmq.RabbitMQOptions;
+import messenger.Settings;
+
+/** What Messenger declares on the broker: a durable fanout exchange and the chat-log stream bound to it. */
+final class Topology {
+
+  private Topology() {
+  }
+
+  /** Idempotent: safe on every (re)connect, and from every instance. */
+  static Future<Void> declare(RabbitMQClient client, Settings.Rabbit rabbit) {
+    JsonObject streamArgs = new JsonObject()
+      .put("x-queue-type", "stream")
+      .put("x-max-age", rabbit.streamMaxAge());
+    return client.exchangeDeclare(rabbit.exchange(), "fanout", true, false)
+      .compose(v -> client.queueDeclare(rabbit.stream(), true, false, false, streamArgs))
+      .compose(ok -> client.queueBind(rabbit.stream(), rabbit.exchange(), ""));
+  }
+
+  /** Connection options shared by the publishing and the consuming connection. */
+  static RabbitMQOptions options(Settings.Rabbit rabbit, String role, int reconnectAttempts) {
+    return new RabbitMQOptions()
+      .setUri(rabbit.uri())
+      .setConnectionName("messenger-" + role + "@" + Instance.NAME)
+      .setConnectionTimeout(3000)
+      .setHandshakeTimeout(3000)
+      .setRequestedHeartbeat(10)
+      .setReconnectAttempts(reconnectAttempts)
+      .setReconnectInterval(rabbit.reconnectIntervalMs())
+      // With automatic recovery on, a publish during an outage looped into a StackOverflowError.
+      .setAutomaticRecoveryEnabled(false);
+  }
+}

@@ -1,0 +1,262 @@
+package messenger.web;
+
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.bridge.PermittedOptions;
+import io.vertx.ext.web.healthchecks.HealthCheckHandler;
+import io.vertx.ext.healthchecks.Status;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.Session;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.CSPHandler;
+import io.vertx.ext.web.handler.SessionHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+import io.vertx.ext.web.handler.XFrameHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSHandler;
+import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.sstore.cookie.CookieSessionStore;
+import io.vertx.ext.web.templ.handlebars.HandlebarsTemplateEngine;
+import messenger.Addresses;
+import messenger.Settings;
+import messenger.chat.Rules;
+
+import java.util.UUID;
+
+/**
+ * Pages, JSON routes and the SockJS event-bus bridge. Stateless apart from the encrypted session cookie,
+ * so any number of instances (in this process or others) can serve any request.
+ */
+public class HttpVerticle extends VerticleBase {
+
+  static final String SESSION_COOKIE = "messenger.session";
+  private static final String USER = "user";
+  private static final int MAX_HISTORY = 200;
+
+  private Settings settings;
+  private HandlebarsTemplateEngine templates;
+
+  @Override
+  public Future<?> start() {
+    settings = Settings.from(config());
+    templates = HandlebarsTemplateEngine.create(vertx);
+    return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
+      .requestHandler(router())
+      .listen(settings.http().port());
+  }
+
+  private Router router() {
+    Router router = Router.router(vertx);
+    SameOrigin sameOrigin = new SameOrigin(settings.http().allowedOrigins());
+    BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.http().maxBodyBytes());
+
+    router.route().handler(CSPHandler.create()
+      .addDirective("default-src", "'self'")
+      .addDirective("script-src", "'self'")
+      .addDirective("style-src", "'self'")
+      .addDirective("img-src", "'self' data:")
+      .addDirective("connect-src", "'self'")
+      .addDirective("object-src", "'none'")
+      .addDirective("base-uri", "'none'")
+      .addDirective("form-action", "'self'")
+      .addDirective("frame-ancestors", "'none'"));
+    router.route().handler(XFrameHandler.create(XFrameHandler.DENY));
+    router.route().handler(ctx -> {
+      ctx.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "same-origin");
+      ctx.next();
+    });
+    router.route("/assets/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
+    router.get("/health").handler(health());
+
+    router.route().handler(SessionHandler.create(CookieSessionStore.create(vertx, settings.sessionSecret()))
+      .setSessionCookieName(SESSION_COOKIE)
+      .setSessionTimeout(settings.http().sessionTimeoutMinutes() * 60_000)
+      .setCookieHttpOnlyFlag(true)
+      .setCookieSameSite(CookieSameSite.LAX)
+      .setLazySession(true));
+
+    router.get("/").handler(this::loginPage);
+    router.post("/login").handler(body).handler(sameOrigin).handler(this::login);
+    router.post("/logout").handler(sameOrigin).handler(this::logout);
+    router.get("/chat").handler(this::chatPage);
+    router.post("/send").handler(body).handler(sameOrigin).handler(this::send);
+    router.get("/history").handler(this::history);
+    router.route("/eventbus/*").handler(sameOrigin).handler(ctx -> {
+      if (user(ctx) == null) {
+        ApiError.send(ctx, 401);
+      } else {
+        ctx.next();
+      }
+    }).subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()).bridge(bridgeOptions()));
+
+    router.route().last().handler(ctx -> ApiError.send(ctx, 404));
+    router.route().failureHandler(ctx -> ApiError.send(ctx, ctx.statusCode()));
+    return router;
+  }
+
+  private static SockJSBridgeOptions bridgeOptions() {
+    // Outbound chat.* only; nothing inbound: everything a user does goes through an HTTP route.
+    return new SockJSBridgeOptions()
+      .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.BRIDGE_OUTBOUND_REGEX))
+      .setMaxAddressLength(64)
+      .setMaxHandlersPerSocket(16);
+  }
+
+  private HealthCheckHandler health() {
+    return HealthCheckHandler.create(vertx).register("rabbitmq", 2000, promise ->
+      vertx.eventBus().<JsonObject>request(Addresses.STATUS, null).onComplete(ar -> {
+        if (ar.failed()) {
+          promise.complete(Status.KO(new JsonObject().put("error", ar.cause().getMessage())));
+        } else {
+          JsonObject state = ar.result().body();
+          boolean up = state.getBoolean("publisher") && state.getBoolean("consumer");
+          promise.complete(up ? Status.OK(state) : Status.KO(state));
+        }
+      }));
+  }
+
+  private static String user(RoutingContext ctx) {
+    Session session = ctx.session();
+    return session == null ? null : session.get(USER);
+  }
+
+  private void loginPage(RoutingContext ctx) {
+    if (user(ctx) != null) {
+      redirect(ctx, "/chat");
+    } else {
+      render(ctx, 200, "login", new JsonObject());
+    }
+  }
+
+  private void login(RoutingContext ctx) {
+    String raw = ctx.request().getFormAttribute("name");
+    String problem = Rules.nameProblem(raw);
+    if (problem != null) {
+      render(ctx, 400, "login", new JsonObject().put("error", problem).put("name", raw == null ? "" : raw));
+      return;
+    }
+    Session session = ctx.session();
+    session.regenerateId(); // a new id after login: no session fixation
+    session.put(USER, Rules.normalizeName(raw));
+    redirect(ctx, "/chat");
+  }
+
+  private void logout(RoutingContext ctx) {
+    String user = user(ctx);
+    if (user != null) {
+      vertx.eventBus().send(Addresses.LOGOUT, user);
+      ctx.session().destroy();
+    }
+    redirect(ctx, "/");
+  }
+
+  private void chatPage(RoutingContext ctx) {
+    String user = user(ctx);
+    if (user == null) {
+      redirect(ctx, "/");
+    } else {
+      render(ctx, 200, "chat", new JsonObject().put("name", user));
+    }
+  }
+
+  private void send(RoutingContext ctx) {
+    String sender = user(ctx);
+    if (sender == null) {
+      ApiError.send(ctx, 401);
+      return;
+    }
+    String contentType = ctx.request().getHeader("Content-Type");
+    if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+      ApiError.send(ctx, 415);
+      return;
+    }
+    JsonObject json;
+    try {
+      json = ctx.body().asJsonObject();
+    } catch (RuntimeException e) {
+      ApiError.send(ctx, 400, "malformed_json", "The body is not a JSON object.");
+      return;
+    }
+    if (json == null || !(json.getValue("text") instanceof String rawText)) {
+      ApiError.send(ctx, 400, "bad_request", "The body must be {\"text\": \"…\"}.");
+      return;
+    }
+    String text = rawText.strip();
+    int max = settings.chat().maxTextLength();
+    if (text.isEmpty()) {
+      ApiError.send(ctx, 400, "empty", "The message is empty.");
+      return;
+    }
+    if (Rules.textLength(text) > max) {
+      ApiError.send(ctx, 400, "too_long", "A message can have at most " + max + " characters.");
+      return;
+    }
+    Object clientId = json.getValue("id");
+    if (clientId != null && !(clientId instanceof String s && Rules.isValidId(s))) {
+      ApiError.send(ctx, 400, "invalid_id", "The id must be 1 to 64 letters, digits, '-' or '_'.");
+      return;
+    }
+    String id = clientId != null ? (String) clientId : UUID.randomUUID().toString();
+    JsonObject request = new JsonObject().put("sender", sender).put("id", id).put("text", text);
+    DeliveryOptions timeout = new DeliveryOptions().setSendTimeout(settings.rabbit().confirmTimeoutMs() + 2000);
+    vertx.eventBus().<JsonObject>request(Addresses.PUBLISH, request, timeout)
+      .onSuccess(reply -> ctx.response().setStatusCode(202)
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .end(reply.body().encode()))
+      .onFailure(err -> {
+        if (err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE) {
+          ApiError.send(ctx, re.failureCode(), re.failureCode() == 429 ? "too_fast" : "unavailable", re.getMessage());
+        } else {
+          ApiError.send(ctx, 503);
+        }
+      });
+  }
+
+  private void history(RoutingContext ctx) {
+    if (user(ctx) == null) {
+      ApiError.send(ctx, 401);
+      return;
+    }
+    long after;
+    int limit;
+    try {
+      String afterParam = ctx.request().getParam("after");
+      String limitParam = ctx.request().getParam("limit");
+      after = afterParam == null ? -1 : Long.parseLong(afterParam);
+      limit = limitParam == null ? 50 : Integer.parseInt(limitParam);
+    } catch (NumberFormatException e) {
+      ApiError.send(ctx, 400, "bad_request", "'after' and 'limit' must be numbers.");
+      return;
+    }
+    if (after < -1 || limit < 1 || limit > MAX_HISTORY) {
+      ApiError.send(ctx, 400, "bad_request", "'after' must be at least -1 and 'limit' between 1 and " + MAX_HISTORY + ".");
+      return;
+    }
+    vertx.eventBus().<JsonObject>request(Addresses.HISTORY, new JsonObject().put("after", after).put("limit", limit))
+      .onSuccess(reply -> ctx.response()
+        .putHeader("Content-Type", "application/json; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .end(reply.body().encode()))
+      .onFailure(err -> ApiError.send(ctx, 503));
+  }
+
+  private void render(RoutingContext ctx, int status, String page, JsonObject data) {
+    templates.render(data, "templates/" + page + ".hbs")
+      .onSuccess(html -> ctx.response().setStatusCode(status)
+        .putHeader("Content-Type", "text/html; charset=utf-8")
+        .putHeader("Cache-Control", "no-store")
+        .end(html))
+      .onFailure(ctx::fail);
+  }
+
+  private static void redirect(RoutingContext ctx, String location) {
+    ctx.response().setStatusCode(303).putHeader("Location", location).end();
+  }
+}

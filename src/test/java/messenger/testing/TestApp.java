@@ -1,0 +1,123 @@
+package messenger.testing;
+
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import messenger.MainVerticle;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.UUID;
+
+/** The real application in this JVM, on a free port, with an exchange and stream of its own. */
+public final class TestApp implements AutoCloseable {
+
+  public final Vertx vertx = Vertx.vertx();
+  public final int port;
+  public final String exchange;
+  public final String stream;
+  private final String deploymentId;
+
+  private TestApp(JsonObject config, int port, String exchange, String stream) {
+    this.port = port;
+    this.exchange = exchange;
+    this.stream = stream;
+    this.deploymentId = vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config)).await();
+    awaitHealthy();
+  }
+
+  public static TestApp start() {
+    return start(new JsonObject());
+  }
+
+  /** Starts with the given configuration merged over the test defaults. */
+  public static TestApp start(JsonObject overrides) {
+    String name = "test-" + UUID.randomUUID().toString().substring(0, 8);
+    return start(name, name + ".log", overrides);
+  }
+
+  public static TestApp start(String exchange, String stream, JsonObject overrides) {
+    int port = freePort();
+    JsonObject config = new JsonObject()
+      .put("http", new JsonObject().put("port", port).put("instances", 1))
+      .put("session", new JsonObject().put("secret", "test-secret"))
+      .put("rabbitmq", new JsonObject()
+        .put("uri", RabbitBroker.uri())
+        .put("exchange", exchange)
+        .put("stream", stream)
+        .put("reconnectIntervalMs", 500))
+      .mergeIn(overrides, true);
+    return new TestApp(config, port, exchange, stream);
+  }
+
+  public String baseUrl() {
+    return "http://localhost:" + port;
+  }
+
+  public User user(String name) {
+    return User.login(this, name);
+  }
+
+  public BridgeClient bridge(User user) {
+    return BridgeClient.open(this, user);
+  }
+
+  /** Waits until /health says UP: the broker is connected and the chat log is being read. */
+  public void awaitHealthy() {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.currentTimeMillis() + 20_000;
+    while (System.currentTimeMillis() < deadline) {
+      try {
+        HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/health"))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+        if (res.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException e) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      sleep(100);
+    }
+    throw new IllegalStateException("The app did not become healthy within 20 s");
+  }
+
+  /** Stops the app; the exchange and stream stay (see {@link #close()}). */
+  public void stop() {
+    vertx.undeploy(deploymentId).await();
+    vertx.close().await();
+  }
+
+  @Override
+  public void close() {
+    try {
+      stop();
+    } finally {
+      RabbitBroker.delete(exchange, stream);
+    }
+  }
+
+  public static int freePort() {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+}
