@@ -58,7 +58,7 @@ public class HttpVerticle extends VerticleBase {
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.http().maxBodyBytes());
 
     router.route().handler(CSPHandler.create()
-      .addDirective("default-src", "'self'")
+      .setDirective("default-src", "'self'")
       .addDirective("script-src", "'self'")
       .addDirective("style-src", "'self'")
       .addDirective("img-src", "'self' data:")
