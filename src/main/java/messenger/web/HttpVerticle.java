@@ -22,6 +22,11 @@ import io.vertx.ext.web.handler.XFrameHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.vertx.ext.bridge.BridgeEventType;
+import io.vertx.ext.web.handler.sockjs.BridgeEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.vertx.ext.web.sstore.cookie.CookieSessionStore;
 import io.vertx.ext.web.templ.handlebars.HandlebarsTemplateEngine;
 import messenger.Addresses;
@@ -35,6 +40,8 @@ import java.util.UUID;
  * so any number of instances (in this process or others) can serve any request.
  */
 public class HttpVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
 
   static final String SESSION_COOKIE = "messenger.session";
   private static final String USER = "user";
@@ -94,9 +101,10 @@ public class HttpVerticle extends VerticleBase {
       } else {
         ctx.next();
       }
-    }).subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()).bridge(bridgeOptions()));
+    }).subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()).bridge(bridgeOptions(), this::onBridgeEvent));
 
-    router.route().last().handler(ctx -> ApiError.send(ctx, 404));
+    router.errorHandler(404, ctx -> ApiError.send(ctx, 404));
+    router.errorHandler(405, ctx -> ApiError.send(ctx, 405));
     router.route().failureHandler(ctx -> ApiError.send(ctx, ctx.statusCode()));
     return router;
   }
@@ -107,6 +115,36 @@ public class HttpVerticle extends VerticleBase {
       .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.BRIDGE_OUTBOUND_REGEX))
       .setMaxAddressLength(64)
       .setMaxHandlersPerSocket(16);
+  }
+
+  /**
+   * A socket that does not read its messages fills its write queue; it is cut off rather than allowed to
+   * grow the server's memory (its page reconnects and fills the gap from /history).
+   */
+  private void onBridgeEvent(BridgeEvent event) {
+    if (event.type() == BridgeEventType.RECEIVE && !canTakeMore(event.socket())) {
+      event.complete(false);
+    } else {
+      event.complete(true);
+    }
+  }
+
+  private static boolean canTakeMore(SockJSSocket socket) {
+    try {
+      if (!socket.writeQueueFull()) {
+        return true;
+      }
+      log.info("Closing the bridge socket of {}: it does not keep up with its messages", user(socket));
+      socket.close(4008, "too slow");
+    } catch (IllegalStateException closed) {
+      // closed already; the bridge drops its registrations when it notices
+    }
+    return false;
+  }
+
+  private static String user(SockJSSocket socket) {
+    Session session = socket.webSession();
+    return session == null ? null : session.get(USER);
   }
 
   private HealthCheckHandler health() {
@@ -173,7 +211,7 @@ public class HttpVerticle extends VerticleBase {
       return;
     }
     String contentType = ctx.request().getHeader("Content-Type");
-    if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+    if (contentType == null || !contentType.split(";", 2)[0].trim().equalsIgnoreCase("application/json")) {
       ApiError.send(ctx, 415);
       return;
     }

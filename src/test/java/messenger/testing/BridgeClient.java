@@ -24,11 +24,20 @@ public final class BridgeClient implements AutoCloseable {
   private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   private volatile boolean closed;
 
-  private BridgeClient(WebSocketClient client, WebSocket socket) {
+  private BridgeClient(Vertx vertx, WebSocketClient client, WebSocket socket) {
     this.client = client;
     this.socket = socket;
     socket.handler(this::onFrame);
-    socket.closeHandler(v -> closed = true);
+    // The bridge closes sockets that stay silent past its ping timeout (10 s); browsers ping every 5 s.
+    long pinger = vertx.setPeriodic(5000, t -> {
+      if (!socket.isClosed()) {
+        socket.writeTextMessage("{\"type\":\"ping\"}");
+      }
+    });
+    socket.closeHandler(v -> {
+      closed = true;
+      vertx.cancelTimer(pinger);
+    });
   }
 
   public static BridgeClient open(TestApp app, User user) {
@@ -50,7 +59,7 @@ public final class BridgeClient implements AutoCloseable {
       options.setAllowOriginHeader(false); // the client would add one of its own
     }
     WebSocket socket = client.connect(options).await();
-    return new BridgeClient(client, socket);
+    return new BridgeClient(vertx, client, socket);
   }
 
   private void onFrame(Buffer data) {
