@@ -6,6 +6,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.PermittedOptions;
@@ -23,7 +24,6 @@ import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
-import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,7 +33,11 @@ import messenger.Addresses;
 import messenger.Settings;
 import messenger.chat.Rules;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Pages, JSON routes and the SockJS event-bus bridge. Stateless apart from the encrypted session cookie,
@@ -49,14 +53,25 @@ public class HttpVerticle extends VerticleBase {
 
   private Settings settings;
   private HandlebarsTemplateEngine templates;
+  private HttpServer server;
+  private final Set<SockJSSocket> bridgeSockets = new HashSet<>();
 
   @Override
   public Future<?> start() {
     settings = Settings.from(config());
     templates = HandlebarsTemplateEngine.create(vertx);
-    return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
-      .requestHandler(router())
-      .listen(settings.http().port());
+    server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true)).requestHandler(router());
+    return server.listen(settings.http().port());
+  }
+
+  /**
+   * Closes the bridge sockets (pages reconnect, to another instance behind a load balancer) and lets
+   * requests in flight, such as sends awaiting their confirm, finish before the server closes.
+   */
+  @Override
+  public Future<?> stop() {
+    new ArrayList<>(bridgeSockets).forEach(socket -> socket.close(1001, "server shutting down"));
+    return server.shutdown(settings.rabbit().confirmTimeoutMs() + 2000, TimeUnit.MILLISECONDS);
   }
 
   private Router router() {
@@ -122,11 +137,19 @@ public class HttpVerticle extends VerticleBase {
    * grow the server's memory (its page reconnects and fills the gap from /history).
    */
   private void onBridgeEvent(BridgeEvent event) {
-    if (event.type() == BridgeEventType.RECEIVE && !canTakeMore(event.socket())) {
-      event.complete(false);
-    } else {
-      event.complete(true);
+    switch (event.type()) {
+      case SOCKET_CREATED -> bridgeSockets.add(event.socket());
+      case SOCKET_CLOSED -> bridgeSockets.remove(event.socket());
+      case RECEIVE -> {
+        if (!canTakeMore(event.socket())) {
+          event.complete(false);
+          return;
+        }
+      }
+      default -> {
+      }
     }
+    event.complete(true);
   }
 
   private static boolean canTakeMore(SockJSSocket socket) {
