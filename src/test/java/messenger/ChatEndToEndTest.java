@@ -112,6 +112,7 @@ class ChatEndToEndTest {
     for (int i = 0; i < 6; i++) {
       assertThat(dave.send("history " + i).statusCode()).isEqualTo(202);
     }
+    dave.awaitInHistory("history 5");
     JsonObject newest = new JsonObject(dave.get("/history?limit=6").body());
     newest.getJsonArray("messages").forEach(m -> seqs.add(((JsonObject) m).getLong("seq")));
     assertThat(seqs).hasSize(6).isSorted();
