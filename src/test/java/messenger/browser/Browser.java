@@ -2,7 +2,6 @@ package messenger.browser;
 
 import messenger.testing.TestApp;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.NoAlertPresentException;
@@ -78,6 +77,7 @@ public final class Browser implements AutoCloseable {
       throw e;
     }
     driver.manage().timeouts().pageLoadTimeout(TIMEOUT).scriptTimeout(TIMEOUT);
+    resize(width, height);
   }
 
   /** A browser for the app, 1280 × 900. */
@@ -219,8 +219,13 @@ public final class Browser implements AutoCloseable {
       .toList();
   }
 
+  /**
+   * Sets the viewport to exactly this size (a headless window cannot be narrower than 500 px, so this
+   * emulates the device's screen; below 600 px as a mobile one, with touch-sized viewport semantics).
+   */
   public void resize(int width, int height) {
-    driver.manage().window().setSize(new Dimension(width, height));
+    driver.executeCdpCommand("Emulation.setDeviceMetricsOverride", Map.of(
+      "width", width, "height", height, "deviceScaleFactor", 1, "mobile", width < 600));
   }
 
   /** Saves a PNG of the viewport under target/screenshots/ and returns its path. */
