@@ -87,9 +87,8 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
   }
 
   private static TestApp create(String exchange, String stream, JsonObject overrides) {
-    int port = freePort();
     JsonObject config = new JsonObject()
-      .put("http", new JsonObject().put("port", port).put("instances", 1))
+      .put("http", new JsonObject().put("port", freePort()).put("instances", 1))
       .put("session", new JsonObject().put("secret", "test-secret"))
       .put("rabbitmq", new JsonObject()
         .put("uri", RabbitBroker.uri())
@@ -97,7 +96,8 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
         .put("stream", stream)
         .put("reconnectIntervalMs", 500))
       .mergeIn(overrides, true);
-    return new TestApp(config, port, exchange, stream);
+    // An override may pin the port, e.g. to restart the app where browsers expect it.
+    return new TestApp(config, config.getJsonObject("http").getInteger("port"), exchange, stream);
   }
 
   public String baseUrl() {
