@@ -96,7 +96,12 @@ class ChatBrowserTest {
         .containsExactlyElementsOf(seenByAda.stream()
           .map(m -> org.assertj.core.groups.Tuple.tuple(m.id(), m.seq(), m.sender(), m.text(), m.time())).toList());
     }
+    for (Browser browser : List.of(ada, grace, linus)) {
+      assertThat(browser.consoleErrors()).as("errors in the browser console").isEmpty();
+    }
     // The conversation as Grace sees it is the README's screenshot.
+    grace.resize(1280, 640);
+    grace.driver.findElement(By.id("text")).click(); // the pointer off the Send button
     grace.screenshot("conversation-1280");
   }
 

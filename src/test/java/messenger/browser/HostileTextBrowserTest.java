@@ -89,6 +89,7 @@ class HostileTextBrowserTest {
       WebElement time = rtl.findElement(By.tagName("time"));
       assertThat(sender.getRect().getX()).isLessThan(time.getRect().getX());
     }
+    mallory.js("document.getElementById('messages').scrollTop = 0;");
     mallory.screenshot("hostile-text");
   }
 

@@ -72,6 +72,7 @@ class LoginBrowserTest {
     // Beside the field: right below it, not somewhere else on the page.
     int fieldBottom = field.getRect().getY() + field.getRect().getHeight();
     assertThat(error.getRect().getY()).isBetween(fieldBottom, fieldBottom + 40);
+    browser.screenshot("login-error");
 
     browser.login("Fixed Name");
     assertThat(browser.driver.findElement(By.id("me")).getText()).isEqualTo("Fixed Name");
@@ -81,12 +82,16 @@ class LoginBrowserTest {
   void logoutReturnsToTheLoginPageAndClosesTheBridge() {
     browser = Browser.open(app);
     browser.login("Leaving Soon");
-    // Record, across the page change, whether the page itself closed its WebSocket.
-    browser.js("var close = WebSocket.prototype.close; WebSocket.prototype.close = function () {"
-      + " sessionStorage.setItem('bridgeClosed', 'yes'); return close.apply(this, arguments); };");
+    // Record, across the page change, who closed the bridge's WebSocket: the page on logout, or the
+    // browser (SockJS on "unload") because the page went away.
+    browser.js("window.addEventListener('pagehide', function () { sessionStorage.setItem('leaving', 'yes'); });"
+      + "var close = WebSocket.prototype.close; WebSocket.prototype.close = function () {"
+      + " if (!sessionStorage.getItem('bridgeClosed')) {"
+      + "  sessionStorage.setItem('bridgeClosed', sessionStorage.getItem('leaving') ? 'on leaving' : 'by the page'); }"
+      + " return close.apply(this, arguments); };");
     browser.logout();
     assertThat(browser.driver.getCurrentUrl()).isEqualTo(app.baseUrl() + "/");
-    assertThat(browser.js("return sessionStorage.getItem('bridgeClosed');")).isEqualTo("yes");
+    assertThat(browser.js("return sessionStorage.getItem('bridgeClosed');")).isEqualTo("by the page");
     // The session is over: the chat page sends the browser back to the login page.
     browser.go("/chat");
     assertThat(browser.driver.getCurrentUrl()).isEqualTo(app.baseUrl() + "/");

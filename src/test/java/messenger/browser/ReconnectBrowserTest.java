@@ -71,8 +71,16 @@ class ReconnectBrowserTest {
     assertThat(bob.send("gap one").statusCode()).isEqualTo(202);
     assertThat(bob.send("gap two").statusCode()).isEqualTo(202);
 
+    // When the page is back, it registers on the bridge and then asks for the gap. Hold that request
+    // for 3 s, so that a message sent meanwhile arrives twice: live, and in the history answer.
+    ada.js("var realFetch = window.fetch; window.fetch = function (url, options) {"
+      + " if (String(url).indexOf('/history') < 0) { return realFetch(url, options); }"
+      + " window.historyAsked = true;"
+      + " return new Promise(function (r) { setTimeout(r, 3000); }).then(function () { return realFetch(url, options); }); };");
     restarted = TestApp.start(other.exchange, other.stream,
       new JsonObject().put("http", new JsonObject().put("port", port)));
+    ada.waitFor("the page to ask for the gap", () -> Boolean.TRUE.equals(ada.js("return window.historyAsked === true;")));
+    assertThat(bob.send("while the gap is filled").statusCode()).isEqualTo(202);
     ada.waitFor("the page to be connected again", () -> "open".equals(ada.connectionState()));
     ada.awaitMessage("gap two");
     assertThat(bob.send("after the outage").statusCode()).isEqualTo(202);
@@ -85,8 +93,8 @@ class ReconnectBrowserTest {
     List<String> logIds = historyIds(bob);
     ada.waitFor("Ada's page to show exactly the chat log " + logIds,
       () -> ada.messages().stream().map(Message::id).toList().equals(logIds));
-    assertThat(ada.texts()).containsExactly("before the outage", "gap one", "gap two", "after the outage",
-      "typed during the outage");
+    assertThat(ada.texts()).containsExactly("before the outage", "gap one", "gap two", "while the gap is filled",
+      "after the outage", "typed during the outage");
     assertThat(ada.messages()).allSatisfy(m -> assertThat(m.confirmed()).isTrue());
   }
 
