@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The instance's one confirmed publisher, shared by every user's publisher. It has a connection of its
@@ -26,13 +27,14 @@ final class ChatPublisher {
   private final RabbitMQPublisher publisher;
   private volatile boolean topologyReady;
 
-  ChatPublisher(Vertx vertx, Settings.Rabbit rabbit) {
+  /** {@code topology} declares what publishing needs (see {@link ChatLog#declareForPublishing}). */
+  ChatPublisher(Vertx vertx, Settings.Rabbit rabbit, Function<RabbitMQClient, Future<Void>> topology) {
     this.rabbit = rabbit;
     this.client = RabbitMQClient.create(vertx, Topology.options(rabbit, "publisher", Integer.MAX_VALUE));
     // Runs on every (re)connect, before the publisher's own callback re-adds its confirm listener.
     client.addConnectionEstablishedCallback(promise -> {
       topologyReady = false;
-      Topology.declare(client, rabbit)
+      topology.apply(client)
         .onSuccess(v -> topologyReady = true)
         .onFailure(err -> log.error("Could not declare the topology", err))
         .onComplete(promise);

@@ -46,13 +46,19 @@ public final class TestApp implements AutoCloseable {
     JsonObject config = new JsonObject()
       .put("http", new JsonObject().put("port", port).put("instances", 1))
       .put("session", new JsonObject().put("secret", "test-secret"))
-      .put("rabbitmq", new JsonObject()
-        .put("uri", RabbitBroker.uri())
+      .put("rabbitmq", broker()
         .put("exchange", exchange)
         .put("stream", stream)
         .put("reconnectIntervalMs", 500))
       .mergeIn(overrides, true);
     return new TestApp(config, port, exchange, stream);
+  }
+
+  /** The test run's RabbitMQ, never replaced by an embedded one; or, where there is none, an embedded broker per app. */
+  private static JsonObject broker() {
+    return RabbitBroker.embedded()
+      ? new JsonObject().put("embedded", "always")
+      : new JsonObject().put("uri", RabbitBroker.uri()).put("embedded", "never");
   }
 
   public String baseUrl() {
