@@ -9,7 +9,10 @@ import org.apache.qpid.server.model.BrokerModel;
 import org.apache.qpid.server.model.Port;
 import org.apache.qpid.server.model.SystemConfig;
 import org.apache.qpid.server.util.DataUrlUtils;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.lang.reflect.Field;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.HexFormat;
@@ -25,6 +28,7 @@ import java.util.concurrent.atomic.AtomicReference;
  */
 public final class EmbeddedBroker implements AutoCloseable {
 
+  private static final Logger log = LoggerFactory.getLogger(EmbeddedBroker.class);
   private static final String USER = "messenger";
 
   private final SystemLauncher launcher;
@@ -56,11 +60,34 @@ public final class EmbeddedBroker implements AutoCloseable {
       Broker<?> broker = system.get().getContainer(Broker.class);
       int port = broker.getPorts().stream().mapToInt(Port::getBoundPort).filter(p -> p > 0).findFirst()
         .orElseThrow(() -> new IllegalStateException("the embedded broker opened no port"));
+      leaveShutdownToTheApp(broker);
       return new EmbeddedBroker(launcher, port, password);
     } catch (RuntimeException e) {
       launcher.shutdown();
       throw e;
     }
+  }
+
+  /**
+   * Qpid closes its broker from a JVM shutdown hook of its own, which runs in parallel with Vert.x's: on
+   * SIGTERM the app's connections would see the broker vanish and try to reconnect while the app stops. The
+   * app stops the broker itself, after its verticles, so that hook is removed. It is a private field: should a
+   * later Qpid rename it, the only cost is that race again, noise in the log at exit.
+   */
+  private static void leaveShutdownToTheApp(Broker<?> broker) {
+    for (Class<?> type = broker.getClass(); type != null; type = type.getSuperclass()) {
+      try {
+        Field hook = type.getDeclaredField("_shutdownHook");
+        hook.setAccessible(true);
+        Runtime.getRuntime().removeShutdownHook((Thread) hook.get(broker));
+        return;
+      } catch (NoSuchFieldException e) {
+        // declared further up
+      } catch (ReflectiveOperationException | RuntimeException e) {
+        break;
+      }
+    }
+    log.debug("Could not remove Qpid's shutdown hook: the broker may close in parallel with the app at exit");
   }
 
   /** Qpid's initial configuration: one in-memory virtual host, one user, one AMQP 0-9-1 port on loopback. */
