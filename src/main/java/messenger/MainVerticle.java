@@ -16,8 +16,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads the configuration, chooses the broker (starting the embedded one for a first try, see {@link Broker}),
- * then deploys {@link RabbitVerticle} (one) and {@link HttpVerticle} (one per core by default). Configuration given at deployment ({@code -conf}, or tests) is merged over the file and
- * the environment, so tests can set anything.
+ * then deploys {@link RabbitVerticle} (one) and {@link HttpVerticle} (one per core by default). Configuration
+ * given at deployment ({@code -conf}, or tests) is merged over the file and the environment, so tests can set
+ * anything.
  */
 public class MainVerticle extends VerticleBase {
 

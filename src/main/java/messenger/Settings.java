@@ -27,6 +27,9 @@ public record Settings(Http http, Rabbit rabbit, Chat chat, String sessionSecret
     AUTO, ALWAYS, NEVER;
 
     static Embedded parse(String value) {
+      if (value == null) {
+        return AUTO;
+      }
       try {
         return valueOf(value.trim().toUpperCase(Locale.ROOT));
       } catch (IllegalArgumentException e) {

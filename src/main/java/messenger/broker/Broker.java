@@ -10,6 +10,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.util.Locale;
 import java.util.function.BooleanSupplier;
 
 /**
@@ -54,11 +55,11 @@ public final class Broker {
     }
     String problem;
     try {
-      problem = StreamSupport.problemAt(rabbit.uri());
+      problem = StreamCheck.problemAt(rabbit.uri());
     } catch (Exception unreachable) {
       // Not fatal: a broker that is down at start-up is waited for, as always.
       log.warn("Could not check the broker at {}:{} yet ({}); Messenger needs {} and keeps trying to connect",
-        configured.getHost(), port(configured), unreachable.getMessage(), StreamSupport.NEEDED);
+        configured.getHost(), port(configured), unreachable.getMessage(), StreamCheck.NEEDED);
       problem = null;
     }
     if (problem != null) {
@@ -98,8 +99,9 @@ public final class Broker {
   }
 
   private static String banner(long startMillis, Settings.Rabbit rabbit) {
+    URI configured = URI.create(rabbit.uri());
     String why = rabbit.embedded() == Settings.Embedded.ALWAYS ? "rabbitmq.embedded is \"always\""
-      : "RABBITMQ_URI is not set and nothing answers at " + URI.create(rabbit.uri()).getHost() + ":" + port(URI.create(rabbit.uri()));
+      : "RABBITMQ_URI is not set and nothing answers at " + configured.getHost() + ":" + port(configured);
     String line = "=".repeat(100);
     return "\n" + line + "\n"
       + "  EMBEDDED BROKER: Messenger started its own AMQP broker (Apache Qpid Broker-J, in memory, 127.0.0.1 only)\n"
@@ -124,7 +126,7 @@ public final class Broker {
 
   /** For {@code /health}: which broker, and on the embedded one, what that means. */
   public JsonObject describe() {
-    JsonObject json = new JsonObject().put("kind", kind.name().toLowerCase());
+    JsonObject json = new JsonObject().put("kind", kind.name().toLowerCase(Locale.ROOT));
     if (kind == BrokerKind.EMBEDDED) {
       json.put("tryOut", true).put("warning", TRY_OUT_WARNING);
     }

@@ -43,25 +43,25 @@ class BrokerChoiceTest {
 
   @Test
   void onlyRabbitMq39OrNewerHasStreams() {
-    assertThat(StreamSupport.problem(Map.of("product", "RabbitMQ", "version", "3.9.0"))).isNull();
-    assertThat(StreamSupport.problem(Map.of("product", "RabbitMQ", "version", "3.10.8"))).isNull();
-    assertThat(StreamSupport.problem(Map.of("product", "RabbitMQ", "version", "4.1.2"))).isNull();
-    assertThat(StreamSupport.problem(Map.of("product", "RabbitMQ", "version", "3.8.35")))
+    assertThat(StreamCheck.problem(Map.of("product", "RabbitMQ", "version", "3.9.0"))).isNull();
+    assertThat(StreamCheck.problem(Map.of("product", "RabbitMQ", "version", "3.10.8"))).isNull();
+    assertThat(StreamCheck.problem(Map.of("product", "RabbitMQ", "version", "4.1.2"))).isNull();
+    assertThat(StreamCheck.problem(Map.of("product", "RabbitMQ", "version", "3.8.35")))
       .contains("RabbitMQ 3.9 or newer").contains("RabbitMQ 3.8.35");
-    assertThat(StreamSupport.problem(Map.of("product", "RabbitMQ", "version", "2.8.7"))).contains("RabbitMQ 3.9 or newer");
-    assertThat(StreamSupport.problem(Map.of())).contains("RabbitMQ 3.9 or newer");
+    assertThat(StreamCheck.problem(Map.of("product", "RabbitMQ", "version", "2.8.7"))).contains("RabbitMQ 3.9 or newer");
+    assertThat(StreamCheck.problem(Map.of())).contains("RabbitMQ 3.9 or newer");
   }
 
   @Test
   @NeedsRabbitMQ("it checks the real broker's version")
   void theRealRabbitMqPassesTheCheck() throws Exception {
-    assertThat(StreamSupport.problemAt(RabbitBroker.uri())).isNull();
+    assertThat(StreamCheck.problemAt(RabbitBroker.uri())).isNull();
   }
 
   @Test
   void aBrokerWithoutStreamsIsNamedInTheRefusal() throws Exception {
     try (EmbeddedBroker qpid = EmbeddedBroker.start()) {
-      assertThat(StreamSupport.problemAt(qpid.uri())).contains("RabbitMQ 3.9 or newer").containsIgnoringCase("qpid");
+      assertThat(StreamCheck.problemAt(qpid.uri())).contains("RabbitMQ 3.9 or newer").containsIgnoringCase("qpid");
     }
   }
 }

@@ -12,12 +12,12 @@ import java.util.regex.Pattern;
  * broker is refused with a clear message instead of failing later on every attempt to declare the log.
  * It reads the server properties a broker sends when a connection opens, so it never declares anything.
  */
-final class StreamSupport {
+final class StreamCheck {
 
   static final String NEEDED = "RabbitMQ 3.9 or newer";
   private static final Pattern VERSION = Pattern.compile("^(\\d+)\\.(\\d+)");
 
-  private StreamSupport() {
+  private StreamCheck() {
   }
 
   /**
