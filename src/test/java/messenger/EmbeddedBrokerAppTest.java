@@ -62,6 +62,34 @@ class EmbeddedBrokerAppTest {
   }
 
   @Test
+  void seqKeepsGrowingAcrossARestartSoOpenBrowsersKeepTheirOrder() throws InterruptedException {
+    long before;
+    try (TestApp app = TestApp.start(EMBEDDED)) {
+      User cat = app.user("cat");
+      assertThat(cat.send("before the restart").statusCode()).isEqualTo(202);
+      before = lastSeq(cat);
+    }
+    try (TestApp app = TestApp.start(EMBEDDED)) {
+      User cat = app.user("cat");
+      assertThat(cat.send("after the restart").statusCode()).isEqualTo(202);
+      assertThat(lastSeq(cat)).isGreaterThan(before);
+    }
+  }
+
+  /** The seq of the user's newest message, once the chat log delivered it (a 202 only means confirmed). */
+  private static long lastSeq(User user) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (System.currentTimeMillis() < deadline) {
+      JsonObject page = new JsonObject(user.get("/history?limit=1").body());
+      if (!page.getJsonArray("messages").isEmpty()) {
+        return page.getJsonArray("messages").getJsonObject(0).getLong("seq");
+      }
+      Thread.sleep(50);
+    }
+    throw new AssertionError("the message never reached the history");
+  }
+
+  @Test
   void anExternalBrokerWithoutStreamsIsRefusedAtStartUp() throws Exception {
     Vertx vertx = Vertx.vertx();
     try (EmbeddedBroker noStreams = EmbeddedBroker.start()) {
