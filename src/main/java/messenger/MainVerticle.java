@@ -8,19 +8,23 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import messenger.broker.Broker;
 import messenger.rabbit.RabbitVerticle;
 import messenger.web.HttpVerticle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Reads the configuration, then deploys {@link RabbitVerticle} (one) and {@link HttpVerticle} (one per core
- * by default). Configuration given at deployment ({@code -conf}, or tests) is merged over the file and
- * the environment, so tests can set anything.
+ * Reads the configuration, chooses the broker (starting the embedded one for a first try, see {@link Broker}),
+ * then deploys {@link RabbitVerticle} (one) and {@link HttpVerticle} (one per core by default). Configuration
+ * given at deployment ({@code -conf}, or tests) is merged over the file and the environment, so tests can set
+ * anything.
  */
 public class MainVerticle extends VerticleBase {
 
   private static final Logger log = LoggerFactory.getLogger(MainVerticle.class);
+
+  private Broker broker;
 
   @Override
   public Future<?> start() {
@@ -45,9 +49,31 @@ public class MainVerticle extends VerticleBase {
         + "and are not valid on other instances. Set SESSION_SECRET to the same value on every instance.");
       config.getJsonObject("session").put("secret", java.util.UUID.randomUUID() + "-" + java.util.UUID.randomUUID());
     }
-    return vertx.deployVerticle(new RabbitVerticle(), new DeploymentOptions().setConfig(config))
+    // Blocking: it may probe the broker or start the embedded one.
+    return vertx.executeBlocking(() -> Broker.choose(settings.rabbit()))
+      .compose(chosen -> {
+        broker = chosen;
+        config.getJsonObject("rabbitmq").put("uri", chosen.uri());
+        return vertx.deployVerticle(new RabbitVerticle(chosen), new DeploymentOptions().setConfig(config));
+      })
       .compose(id -> vertx.deployVerticle(HttpVerticle.class,
         new DeploymentOptions().setConfig(config).setInstances(settings.http().instances())))
-      .onSuccess(id -> log.info("Messenger is ready on http://localhost:{}/", settings.http().port()));
+      .onSuccess(id -> log.info("Messenger is ready on http://localhost:{}/", settings.http().port()))
+      .onFailure(err -> stopBroker());
+  }
+
+  /** Runs after the verticles deployed here were undeployed, so their connections are closed first. */
+  @Override
+  public Future<?> stop() {
+    return stopBroker();
+  }
+
+  private Future<?> stopBroker() {
+    Broker running = broker;
+    broker = null;
+    return running == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      running.stop();
+      return null;
+    });
   }
 }

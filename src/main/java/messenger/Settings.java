@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Typed view of the merged configuration: {@code conf/config.json} overridden by the
@@ -16,8 +17,25 @@ public record Settings(Http http, Rabbit rabbit, Chat chat, String sessionSecret
                      long sessionTimeoutMinutes, int socketSendBufferBytes) {
   }
 
+  /** {@code uriFromEnvironment}: the URI came from {@code RABBITMQ_URI}, an explicit choice never replaced by the embedded broker. */
   public record Rabbit(String uri, String exchange, String stream, String streamMaxAge, int prefetch,
-                       long reconnectIntervalMs, long confirmTimeoutMs) {
+                       long reconnectIntervalMs, long confirmTimeoutMs, Embedded embedded, boolean uriFromEnvironment) {
+  }
+
+  /** {@code rabbitmq.embedded}: when to start the embedded try-out broker (see {@code messenger.broker}). */
+  public enum Embedded {
+    AUTO, ALWAYS, NEVER;
+
+    static Embedded parse(String value) {
+      if (value == null) {
+        return AUTO;
+      }
+      try {
+        return valueOf(value.trim().toUpperCase(Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("rabbitmq.embedded must be \"auto\", \"always\" or \"never\", not \"" + value + "\"");
+      }
+    }
   }
 
   public record Chat(int historySize, int maxTextLength, double ratePerSecond, int rateBurst,
@@ -37,6 +55,7 @@ public record Settings(Http http, Rabbit rabbit, Chat chat, String sessionSecret
     Object uri = json.remove("RABBITMQ_URI");
     if (uri != null && !uri.toString().isBlank()) {
       rabbit.put("uri", uri.toString().trim());
+      rabbit.put("uriFromEnvironment", true);
     }
     Object secret = json.remove("SESSION_SECRET");
     if (secret != null && !secret.toString().isBlank()) {
@@ -65,7 +84,9 @@ public record Settings(Http http, Rabbit rabbit, Chat chat, String sessionSecret
         rabbit.getString("streamMaxAge", "7D"),
         rabbit.getInteger("prefetch", 500),
         rabbit.getLong("reconnectIntervalMs", 1000L),
-        rabbit.getLong("confirmTimeoutMs", 5000L)),
+        rabbit.getLong("confirmTimeoutMs", 5000L),
+        Embedded.parse(rabbit.getString("embedded", "auto")),
+        rabbit.getBoolean("uriFromEnvironment", false)),
       new Chat(
         chat.getInteger("historySize", 200),
         chat.getInteger("maxTextLength", 2000),

@@ -2,6 +2,7 @@ package messenger;
 
 import io.vertx.core.json.JsonObject;
 import messenger.testing.ChatLoad;
+import messenger.testing.NeedsRabbitMQ;
 import messenger.testing.RabbitBroker;
 import messenger.testing.Rabbitmqctl;
 import messenger.testing.TestApp;
@@ -19,6 +20,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * two senders at 20 msg/s each, 50 bridge clients. These tests leave the broker running.
  */
 @ExtendWith(RabbitBroker.class)
+@NeedsRabbitMQ("it restarts the local RabbitMQ with rabbitmqctl")
 class BrokerRestartTest {
 
   private static final JsonObject FAST_SENDERS = new JsonObject()

@@ -2,6 +2,7 @@ package messenger;
 
 import io.vertx.core.json.JsonObject;
 import messenger.testing.AppProcess;
+import messenger.testing.NeedsRabbitMQ;
 import messenger.testing.RabbitBroker;
 import messenger.testing.TestApp;
 import messenger.testing.User;
@@ -14,6 +15,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The shipped artifact: {@code java -jar target/messenger.jar} as the README runs it. */
 @ExtendWith(RabbitBroker.class)
+@NeedsRabbitMQ("it gives the jar RABBITMQ_URI; NoBrokerFatJarIT runs the jar without one")
 class FatJarIT {
 
   @Test

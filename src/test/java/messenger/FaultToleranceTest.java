@@ -2,6 +2,7 @@ package messenger;
 
 import io.vertx.core.json.JsonObject;
 import messenger.testing.ChatLoad;
+import messenger.testing.NeedsRabbitMQ;
 import messenger.testing.RabbitBroker;
 import messenger.testing.TcpProxy;
 import messenger.testing.TestApp;
@@ -19,6 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * alone: a cut connection, an unreachable broker, and an app started before its broker.
  */
 @ExtendWith(RabbitBroker.class)
+@NeedsRabbitMQ("its reader must resume a stream at an offset across a cut connection")
 class FaultToleranceTest {
 
   private static JsonObject through(TcpProxy proxy) {

@@ -5,6 +5,7 @@ import io.vertx.core.json.JsonObject;
 import messenger.testing.AppProcess;
 import messenger.testing.BridgeClient;
 import messenger.testing.Probe;
+import messenger.testing.NeedsRabbitMQ;
 import messenger.testing.RabbitBroker;
 import messenger.testing.TestApp;
 import messenger.testing.User;
@@ -26,6 +27,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** An instance stopped gracefully (SIGTERM) or killed (SIGKILL) in the middle of a conversation. */
 @ExtendWith(RabbitBroker.class)
+@NeedsRabbitMQ("the chat log must outlive the instance, in a stream")
 class InstanceLifecycleIT {
 
   private static final JsonObject NO_RATE_LIMIT = new JsonObject()

@@ -7,6 +7,7 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 import com.rabbitmq.client.ShutdownSignalException;
 import io.vertx.core.json.JsonObject;
+import messenger.testing.NeedsRabbitMQ;
 import messenger.testing.RabbitBroker;
 import messenger.testing.TestApp;
 import org.junit.jupiter.api.Test;
@@ -24,6 +25,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What Messenger puts on the broker, as any other AMQP client sees it. */
 @ExtendWith(RabbitBroker.class)
+@NeedsRabbitMQ("it reads the chat-log stream directly")
 class WireFormatTest {
 
   record Delivery(AMQP.BasicProperties properties, String body) {

@@ -2,6 +2,10 @@ package messenger.rabbit;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Vertx;
+import io.vertx.rabbitmq.RabbitMQClient;
+import messenger.Settings;
+import messenger.broker.BrokerKind;
 import messenger.chat.ChatMessage;
 
 /**
@@ -10,6 +14,17 @@ import messenger.chat.ChatMessage;
  * resumes after a broker or connection failure.
  */
 interface ChatLog {
+
+  /** The one place where the kind of broker decides how the chat log is kept. */
+  static ChatLog of(BrokerKind kind, Vertx vertx, Settings settings) {
+    return switch (kind) {
+      case RABBITMQ -> new StreamChatLog(vertx, settings);
+      case EMBEDDED -> new QueueChatLog(vertx, settings);
+    };
+  }
+
+  /** What publishing needs on the broker; the publisher declares it on its own connection at every (re)connect. */
+  Future<Void> declareForPublishing(RabbitMQClient client);
 
   /** Starts reading in the background (also when the broker is down: it keeps trying). */
   Future<Void> start(Handler<ChatMessage> sink);

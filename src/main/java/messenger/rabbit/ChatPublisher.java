@@ -13,6 +13,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * The instance's one confirmed publisher, shared by every user's publisher. It has a connection of its
@@ -26,12 +27,15 @@ final class ChatPublisher {
   private final RabbitMQClient client;
   private final RabbitMQPublisher publisher;
   private final Vertx vertx;
+  private final Function<RabbitMQClient, Future<Void>> topology;
   private volatile boolean topologyReady;
   private volatile int connections;
 
-  ChatPublisher(Vertx vertx, Settings.Rabbit rabbit) {
+  /** {@code topology} declares what publishing needs (see {@link ChatLog#declareForPublishing}). */
+  ChatPublisher(Vertx vertx, Settings.Rabbit rabbit, Function<RabbitMQClient, Future<Void>> topology) {
     this.rabbit = rabbit;
     this.vertx = vertx;
+    this.topology = topology;
     this.client = RabbitMQClient.create(vertx, Topology.options(rabbit, "publisher", Integer.MAX_VALUE));
     // Runs on every (re)connect, before the publisher's own callback re-adds its confirm listener.
     client.addConnectionEstablishedCallback(promise -> declareTopology(promise, ++connections));
@@ -46,7 +50,7 @@ final class ChatPublisher {
    */
   private void declareTopology(Promise<Void> connected, int connection) {
     topologyReady = false;
-    Topology.declare(client, rabbit)
+    topology.apply(client)
       .onSuccess(v -> {
         topologyReady = true;
         connected.tryComplete();

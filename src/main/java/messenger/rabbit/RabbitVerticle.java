@@ -9,6 +9,7 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import messenger.Addresses;
 import messenger.Settings;
+import messenger.broker.Broker;
 import messenger.chat.ChatMessage;
 import messenger.chat.History;
 import org.slf4j.Logger;
@@ -27,6 +28,7 @@ public class RabbitVerticle extends VerticleBase {
   /** Each instance reads the log itself: a clustered event bus must never carry a second copy. */
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
+  private final Broker broker;
   private ChatPublisher publisher;
   private UserPublishers users;
   private ChatLog chatLog;
@@ -39,13 +41,18 @@ public class RabbitVerticle extends VerticleBase {
   private boolean brokerUp;
   private long brokerChangedAt = System.currentTimeMillis();
 
+  /** {@code broker}: the broker chosen at start-up; its kind decides how the chat log is kept. */
+  public RabbitVerticle(Broker broker) {
+    this.broker = broker;
+  }
+
   @Override
   public Future<?> start() {
     settings = Settings.from(config());
     history = new History(settings.chat().historySize());
-    publisher = new ChatPublisher(vertx, settings.rabbit());
+    chatLog = ChatLog.of(broker.kind(), vertx, settings);
+    publisher = new ChatPublisher(vertx, settings.rabbit(), chatLog::declareForPublishing);
     users = new UserPublishers(publisher, settings.chat());
-    chatLog = new StreamChatLog(vertx, settings);
 
     EventBus bus = vertx.eventBus();
     bus.<JsonObject>localConsumer(Addresses.PUBLISH, this::publish);
@@ -55,7 +62,8 @@ public class RabbitVerticle extends VerticleBase {
       .put("publisher", publisher.isReady())
       .put("consumer", chatLog.isRunning())
       .put("publishers", users.size())
-      .put("history", history.size())));
+      .put("history", history.size())
+      .put("broker", broker.describe())));
     vertx.setPeriodic(30_000, t -> users.evictIdle(System.currentTimeMillis()));
     vertx.setPeriodic(250, t -> logBrokerState());
 

@@ -63,6 +63,12 @@ final class StreamChatLog implements ChatLog {
   }
 
   @Override
+  public Future<Void> declareForPublishing(RabbitMQClient publisher) {
+    // The stream too: a confirmed message is then in the log even before any instance reads it.
+    return Topology.declare(publisher, rabbit);
+  }
+
+  @Override
   public Future<Void> start(Handler<ChatMessage> sink) {
     this.sink = sink;
     watchdog = vertx.setPeriodic(rabbit.reconnectIntervalMs(), t -> {

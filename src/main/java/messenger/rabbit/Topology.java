@@ -6,7 +6,10 @@ import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQOptions;
 import messenger.Settings;
 
-/** What Messenger declares on the broker: a durable fanout exchange and the chat-log stream bound to it. */
+/**
+ * What Messenger declares on the broker: a durable fanout exchange and, on RabbitMQ, the chat-log stream bound
+ * to it. The embedded broker gets the exchange only: declaring a stream there closes the whole connection.
+ */
 final class Topology {
 
   private Topology() {
@@ -17,9 +20,13 @@ final class Topology {
     JsonObject streamArgs = new JsonObject()
       .put("x-queue-type", "stream")
       .put("x-max-age", rabbit.streamMaxAge());
-    return client.exchangeDeclare(rabbit.exchange(), "fanout", true, false)
+    return declareExchange(client, rabbit)
       .compose(v -> client.queueDeclare(rabbit.stream(), true, false, false, streamArgs))
       .compose(ok -> client.queueBind(rabbit.stream(), rabbit.exchange(), ""));
+  }
+
+  static Future<Void> declareExchange(RabbitMQClient client, Settings.Rabbit rabbit) {
+    return client.exchangeDeclare(rabbit.exchange(), "fanout", true, false);
   }
 
   /** Connection options shared by the publishing and the consuming connection. */

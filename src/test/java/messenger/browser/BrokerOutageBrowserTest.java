@@ -2,6 +2,7 @@ package messenger.browser;
 
 import io.vertx.core.json.JsonObject;
 import messenger.browser.Browser.Message;
+import messenger.testing.NeedsRabbitMQ;
 import messenger.testing.RabbitBroker;
 import messenger.testing.TcpProxy;
 import messenger.testing.TestApp;
@@ -23,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("browser")
 @ExtendWith(RabbitBroker.class)
+@NeedsRabbitMQ("it cuts the app off from a RabbitMQ it does not host itself")
 class BrokerOutageBrowserTest {
 
   private TcpProxy proxy;

@@ -4,7 +4,10 @@ import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ConditionEvaluationResult;
+import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.platform.commons.support.AnnotationSupport;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.RabbitMQContainer;
 
@@ -22,20 +25,51 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 
 /**
- * Finds the real RabbitMQ the integration tests run against, once per test run: {@code RABBITMQ_URI} if
- * set; else a broker answering on localhost:5672; else a Testcontainers broker where Docker runs; else
- * the tests fail and say how to start one.
+ * Finds the broker the integration tests run against, once per test run: {@code RABBITMQ_URI} if set; else
+ * a RabbitMQ answering on localhost:5672; else a Testcontainers RabbitMQ where Docker runs; else, as a last
+ * resort, the embedded broker: every {@link TestApp} then starts its own (so {@code mvn verify} passes on a
+ * machine with only Java and Maven) and tests marked {@link NeedsRabbitMQ} are skipped, saying why.
+ * {@code -Dmessenger.test.embedded=true} pretends there is no RabbitMQ, to run the suite that way here.
  */
-public final class RabbitBroker implements BeforeAllCallback {
+public final class RabbitBroker implements BeforeAllCallback, ExecutionCondition {
+
+  public static final String FORCE_EMBEDDED = "messenger.test.embedded";
+  /** Marks the embedded last resort: there is no broker URI shared by the tests then. */
+  private static final String EMBEDDED = "embedded";
 
   private static volatile String uri;
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    uri();
+    resolved();
   }
 
-  public static synchronized String uri() {
+  @Override
+  public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
+    return context.getElement()
+      .flatMap(element -> AnnotationSupport.findAnnotation(element, NeedsRabbitMQ.class))
+      .filter(needs -> embedded())
+      .map(needs -> ConditionEvaluationResult.disabled("Skipped: needs a real RabbitMQ (" + needs.value()
+        + "), and none was found, so this run uses the embedded broker. Set RABBITMQ_URI or start RabbitMQ on "
+        + "localhost:5672 to run it."))
+      .orElse(ConditionEvaluationResult.enabled("a real RabbitMQ, or no need for one"));
+  }
+
+  /** True when no RabbitMQ was found and each app runs on its own embedded broker. */
+  public static boolean embedded() {
+    return EMBEDDED.equals(resolved());
+  }
+
+  /** The real RabbitMQ's URI; there is none on the embedded last resort (see {@link NeedsRabbitMQ}). */
+  public static String uri() {
+    String resolved = resolved();
+    if (EMBEDDED.equals(resolved)) {
+      throw new IllegalStateException("No RabbitMQ in this run (each app embeds its own broker): mark the test @NeedsRabbitMQ");
+    }
+    return resolved;
+  }
+
+  private static synchronized String resolved() {
     if (uri == null) {
       uri = resolve();
     }
@@ -43,6 +77,9 @@ public final class RabbitBroker implements BeforeAllCallback {
   }
 
   private static String resolve() {
+    if (Boolean.getBoolean(FORCE_EMBEDDED)) {
+      return EMBEDDED;
+    }
     String fromEnv = System.getenv("RABBITMQ_URI");
     if (fromEnv != null && !fromEnv.isBlank()) {
       return fromEnv;
@@ -56,9 +93,10 @@ public final class RabbitBroker implements BeforeAllCallback {
       Runtime.getRuntime().addShutdownHook(new Thread(container::stop));
       return container.getAmqpUrl();
     }
-    throw new IllegalStateException("These tests need a RabbitMQ (3.9 or newer, for streams). Set RABBITMQ_URI, "
-      + "or start one on localhost:5672 (Debian: apt-get install rabbitmq-server && rabbitmq-server -detached), "
-      + "or run a Docker engine so that Testcontainers can start one.");
+    System.err.println("No RabbitMQ found (no RABBITMQ_URI, nothing on localhost:5672, no Docker): the tests run on "
+      + "the embedded broker and those that need a real RabbitMQ 3.9+ are skipped. To run them all, start one "
+      + "(Debian: apt-get install rabbitmq-server && rabbitmq-server -detached) or set RABBITMQ_URI.");
+    return EMBEDDED;
   }
 
   private static boolean answers(String host, int port) {
@@ -99,8 +137,11 @@ public final class RabbitBroker implements BeforeAllCallback {
     return new ArrayList<>(ids);
   }
 
-  /** Removes a test's exchange and stream. */
+  /** Removes a test's exchange and stream (an embedded broker takes them with it when its app stops). */
   public static void delete(String exchange, String stream) {
+    if (embedded()) {
+      return;
+    }
     try (Connection connection = connect(); Channel channel = connection.createChannel()) {
       channel.queueDelete(stream);
       channel.exchangeDelete(exchange);

@@ -90,14 +90,20 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
     JsonObject config = new JsonObject()
       .put("http", new JsonObject().put("port", freePort()).put("instances", 1))
       .put("session", new JsonObject().put("secret", "test-secret"))
-      .put("rabbitmq", new JsonObject()
-        .put("uri", RabbitBroker.uri())
+      .put("rabbitmq", broker()
         .put("exchange", exchange)
         .put("stream", stream)
         .put("reconnectIntervalMs", 500))
       .mergeIn(overrides, true);
     // An override may pin the port, e.g. to restart the app where browsers expect it.
     return new TestApp(config, config.getJsonObject("http").getInteger("port"), exchange, stream);
+  }
+
+  /** The test run's RabbitMQ, never replaced by an embedded one; or, where there is none, an embedded broker per app. */
+  private static JsonObject broker() {
+    return RabbitBroker.embedded()
+      ? new JsonObject().put("embedded", "always")
+      : new JsonObject().put("uri", RabbitBroker.uri()).put("embedded", "never");
   }
 
   public String baseUrl() {
