@@ -10,6 +10,7 @@ import messenger.Addresses;
 import messenger.Settings;
 import messenger.chat.ChatMessage;
 import messenger.chat.History;
+import messenger.metrics.Metrics;
 
 /**
  * Owns this instance's RabbitMQ side: the confirmed publisher with its per-user publishers, and the one
@@ -24,6 +25,9 @@ public class RabbitVerticle extends VerticleBase {
   private UserPublishers users;
   private ChatLog chatLog;
   private History history;
+  private Metrics metrics;
+  private StreamLag lag;
+  private long lastSeq = -1;
 
   @Override
   public Future<?> start() {
@@ -32,6 +36,11 @@ public class RabbitVerticle extends VerticleBase {
     publisher = new ChatPublisher(vertx, settings.rabbit());
     users = new UserPublishers(publisher, settings.chat());
     chatLog = new StreamChatLog(vertx, settings);
+    metrics = Metrics.of(vertx);
+    metrics.brokerConnection("publisher", publisher::isReady);
+    metrics.brokerConnection("consumer", chatLog::isRunning);
+    metrics.gauge("messenger.user.publishers", "Per-user publishers this instance holds", users::size);
+    lag = new StreamLag(vertx, settings.rabbit(), () -> lastSeq, metrics::consumerLag);
 
     EventBus bus = vertx.eventBus();
     bus.<JsonObject>localConsumer(Addresses.PUBLISH, this::publish);
@@ -41,27 +50,33 @@ public class RabbitVerticle extends VerticleBase {
       .put("publisher", publisher.isReady())
       .put("consumer", chatLog.isRunning())
       .put("publishers", users.size())
-      .put("history", history.size())));
+      .put("history", history.size())
+      .put("instance", Instance.NAME)));
     vertx.setPeriodic(30_000, t -> users.evictIdle(System.currentTimeMillis()));
 
     publisher.start();
+    lag.start();
     return chatLog.start(this::deliver);
   }
 
   @Override
   public Future<?> stop() {
-    return Future.join(chatLog.stop(), publisher.stop());
+    return Future.join(chatLog.stop(), publisher.stop(), lag.stop());
   }
 
   private void deliver(ChatMessage message) {
     history.add(message);
+    lastSeq = message.seq();
+    metrics.delivered();
     vertx.eventBus().publish(Addresses.CHAT_MESSAGES, message.toJson(), LOCAL);
   }
 
   private void publish(Message<JsonObject> request) {
     JsonObject body = request.body();
     String id = body.getString("id");
+    long started = System.nanoTime();
     users.publish(body.getString("sender"), id, body.getString("text"), System.currentTimeMillis())
+      .onSuccess(v -> metrics.published(System.nanoTime() - started))
       .onSuccess(v -> request.reply(new JsonObject().put("id", id)))
       .onFailure(err -> {
         int status = err instanceof SendRefused refused ? refused.status : SendRefused.UNAVAILABLE;
