@@ -67,12 +67,19 @@ class SeveralInstancesIT {
     sockets.put("bob@B", bridge(bob));
     sockets.put("carol@B (session from A)", bridge(carolOnB));
     Conversation.awaitLive(alice, sockets.values());
+    double deliveredByA = a.metric("messenger_messages_delivered_total");
+    double deliveredByB = b.metric("messenger_messages_delivered_total");
 
     Conversation.Result result = Conversation.run(List.of(alice, bob, carolOnB), 20, sockets);
 
     assertThat(result.duplicates()).isZero();
-    System.out.printf("several instances (2 jars, no LB): sent %d, delivered per socket %s, duplicates %d%n",
-      result.sent(), result.deliveredPerSocket(), result.duplicates());
+    // Each instance read every message from the log exactly once.
+    int byA = (int) (a.metric("messenger_messages_delivered_total") - deliveredByA);
+    int byB = (int) (b.metric("messenger_messages_delivered_total") - deliveredByB);
+    assertThat(byA).isEqualTo(result.sent());
+    assertThat(byB).isEqualTo(result.sent());
+    System.out.printf("several instances (2 jars, no LB): sent %d, delivered by instance A %d and B %d, "
+        + "per socket %s, duplicates %d%n", result.sent(), byA, byB, result.deliveredPerSocket(), result.duplicates());
 
     // Each instance holds publishers only for the users who sent through it: carol sent only through B.
     assertThat(a.metric("messenger_user_publishers")).isEqualTo(publishersOnA + 1);  // alice
