@@ -28,6 +28,7 @@ export SESSION_SECRET=${SESSION_SECRET:-$(head -c 32 /dev/urandom | base64)}
 
 [ -f "$JAR" ] || { echo "$JAR is missing: run 'mvn -q package -DskipTests' first" >&2; exit 1; }
 [ -x "$NGINX" ] || { echo "nginx is missing (Debian: apt-get install nginx)" >&2; exit 1; }
+command -v curl >/dev/null || { echo "curl is missing (Debian: apt-get install curl)" >&2; exit 1; }
 mkdir -p "$RUN_DIR/tmp"
 chmod 1777 "$RUN_DIR/tmp" # nginx workers may run as another user than the master
 
