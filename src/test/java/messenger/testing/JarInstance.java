@@ -157,10 +157,16 @@ public final class JarInstance implements AutoCloseable {
     }
   }
 
+  /** Stops the process if it still runs and deletes its log. */
   @Override
   public void close() {
     if (process.isAlive()) {
       stop();
+    }
+    try {
+      Files.deleteIfExists(log);
+    } catch (IOException ignored) {
+      // a temporary file
     }
   }
 }
