@@ -8,6 +8,9 @@ import messenger.Settings;
 import messenger.broker.BrokerKind;
 import messenger.chat.ChatMessage;
 
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
+
 /**
  * The chat log as this instance reads it: every message published to the exchange, once, in log order,
  * each with its {@code seq}. The implementation decides where {@code seq} comes from and how reading
@@ -25,6 +28,16 @@ interface ChatLog {
 
   /** What publishing needs on the broker; the publisher declares it on its own connection at every (re)connect. */
   Future<Void> declareForPublishing(RabbitMQClient client);
+
+  /** Measures how far this reader is behind the end of the log, reporting the number of messages. */
+  interface LagProbe {
+    void start();
+
+    Future<Void> stop();
+  }
+
+  /** {@code lastRead}: the reader's last seq; {@code report}: the lag, or -1 when it cannot be measured. */
+  LagProbe lagProbe(LongSupplier lastRead, LongConsumer report);
 
   /** Starts reading in the background (also when the broker is down: it keeps trying). */
   Future<Void> start(Handler<ChatMessage> sink);

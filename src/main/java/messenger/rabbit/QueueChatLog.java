@@ -13,6 +13,9 @@ import messenger.chat.RecentIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
+
 /**
  * The chat log on the embedded try-out broker, which has no streams: a server-named, exclusive, auto-delete
  * queue of this instance's own, bound to the exchange. {@code seq} is counted here, and history is what this
@@ -46,6 +49,22 @@ final class QueueChatLog implements ChatLog {
     this.rabbit = settings.rabbit();
     // No client-side reconnect: the watchdog below declares a new queue on every connection.
     this.client = RabbitMQClient.create(vertx, Topology.options(rabbit, "chatlog", 0));
+  }
+
+  /** The queue receives only live messages: there is no backlog to measure. */
+  @Override
+  public LagProbe lagProbe(LongSupplier lastRead, LongConsumer report) {
+    return new LagProbe() {
+      @Override
+      public void start() {
+        report.accept(0);
+      }
+
+      @Override
+      public Future<Void> stop() {
+        return Future.succeededFuture();
+      }
+    };
   }
 
   @Override

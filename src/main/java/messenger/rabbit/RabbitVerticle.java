@@ -16,6 +16,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.concurrent.TimeUnit;
+import messenger.metrics.Metrics;
 
 /**
  * Owns this instance's RabbitMQ side: the confirmed publisher with its per-user publishers, and the one
@@ -33,6 +34,9 @@ public class RabbitVerticle extends VerticleBase {
   private UserPublishers users;
   private ChatLog chatLog;
   private History history;
+  private Metrics metrics;
+  private ChatLog.LagProbe lag;
+  private long lastSeq = -1;
   private Settings settings;
   /** Publishes not yet answered; shutdown waits for them. */
   private int inFlight;
@@ -53,6 +57,11 @@ public class RabbitVerticle extends VerticleBase {
     chatLog = ChatLog.of(broker.kind(), vertx, settings);
     publisher = new ChatPublisher(vertx, settings.rabbit(), chatLog::declareForPublishing);
     users = new UserPublishers(publisher, settings.chat());
+    metrics = Metrics.of(vertx);
+    metrics.brokerConnection("publisher", publisher::isReady);
+    metrics.brokerConnection("consumer", chatLog::isRunning);
+    metrics.gauge("messenger.user.publishers", "Per-user publishers this instance holds", users::size);
+    lag = chatLog.lagProbe(() -> lastSeq, metrics::consumerLag);
 
     EventBus bus = vertx.eventBus();
     bus.<JsonObject>localConsumer(Addresses.PUBLISH, this::publish);
@@ -63,11 +72,13 @@ public class RabbitVerticle extends VerticleBase {
       .put("consumer", chatLog.isRunning())
       .put("publishers", users.size())
       .put("history", history.size())
-      .put("broker", broker.describe())));
+      .put("broker", broker.describe())
+      .put("instance", Instance.NAME)));
     vertx.setPeriodic(30_000, t -> users.evictIdle(System.currentTimeMillis()));
     vertx.setPeriodic(250, t -> logBrokerState());
 
     publisher.start();
+    lag.start();
     return chatLog.start(this::deliver);
   }
 
@@ -85,7 +96,7 @@ public class RabbitVerticle extends VerticleBase {
     return drained.future()
       .timeout(settings.rabbit().confirmTimeoutMs() + 1000, TimeUnit.MILLISECONDS)
       .otherwiseEmpty()
-      .compose(v -> Future.join(chatLog.stop(), publisher.stop()));
+      .compose(v -> Future.join(chatLog.stop(), publisher.stop(), lag.stop()));
   }
 
   private void logBrokerState() {
@@ -104,6 +115,8 @@ public class RabbitVerticle extends VerticleBase {
 
   private void deliver(ChatMessage message) {
     history.add(message);
+    lastSeq = message.seq();
+    metrics.delivered();
     vertx.eventBus().publish(Addresses.CHAT_MESSAGES, message.toJson(), LOCAL);
   }
 
@@ -115,12 +128,14 @@ public class RabbitVerticle extends VerticleBase {
     JsonObject body = request.body();
     String id = body.getString("id");
     inFlight++;
+    long started = System.nanoTime();
     users.publish(body.getString("sender"), id, body.getString("text"), System.currentTimeMillis())
       .onComplete(ar -> {
         if (--inFlight == 0 && draining) {
           drained.tryComplete();
         }
       })
+      .onSuccess(v -> metrics.published(System.nanoTime() - started))
       .onSuccess(v -> request.reply(new JsonObject().put("id", id)))
       .onFailure(err -> {
         int status = err instanceof SendRefused refused ? refused.status : SendRefused.UNAVAILABLE;

@@ -17,6 +17,8 @@ import org.slf4j.LoggerFactory;
 
 import java.util.Date;
 import java.util.Map;
+import java.util.function.LongConsumer;
+import java.util.function.LongSupplier;
 
 /**
  * The chat log read from a RabbitMQ stream; {@code seq} is the stream offset.
@@ -66,6 +68,11 @@ final class StreamChatLog implements ChatLog {
   public Future<Void> declareForPublishing(RabbitMQClient publisher) {
     // The stream too: a confirmed message is then in the log even before any instance reads it.
     return Topology.declare(publisher, rabbit);
+  }
+
+  @Override
+  public LagProbe lagProbe(LongSupplier lastRead, LongConsumer report) {
+    return new StreamLag(vertx, rabbit, lastRead, report);
   }
 
   @Override

@@ -1,7 +1,9 @@
 package messenger.web;
 
+import io.vertx.core.http.HttpMethod;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
+import messenger.metrics.Metrics;
 
 /** Every API error is {@code {"error": "<code>", "message": "<human text>"}} with a fitting status. */
 final class ApiError {
@@ -12,6 +14,9 @@ final class ApiError {
   static void send(RoutingContext ctx, int status, String error, String message) {
     if (ctx.response().ended() || ctx.response().headWritten()) {
       return;
+    }
+    if (ctx.request().method() == HttpMethod.POST && "/send".equals(ctx.normalizedPath())) {
+      Metrics.of(ctx.vertx()).refused(error);
     }
     ctx.response()
       .setStatusCode(status)

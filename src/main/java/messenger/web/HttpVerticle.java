@@ -9,6 +9,7 @@ import io.vertx.core.http.CookieSameSite;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
+import io.vertx.ext.bridge.BridgeEventType;
 import io.vertx.ext.bridge.PermittedOptions;
 import io.vertx.ext.web.healthchecks.HealthCheckHandler;
 import io.vertx.ext.healthchecks.Status;
@@ -32,6 +33,8 @@ import io.vertx.ext.web.templ.handlebars.HandlebarsTemplateEngine;
 import messenger.Addresses;
 import messenger.Settings;
 import messenger.chat.Rules;
+import messenger.metrics.Metrics;
+import messenger.rabbit.Instance;
 
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -50,16 +53,20 @@ public class HttpVerticle extends VerticleBase {
   static final String SESSION_COOKIE = "messenger.session";
   private static final String USER = "user";
   private static final int MAX_HISTORY = 200;
+  /** RabbitVerticle's consumers are local: with a clustered event bus, requests must stay in this process. */
+  private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private Settings settings;
   private HandlebarsTemplateEngine templates;
   private HttpServer server;
   private final Set<SockJSSocket> bridgeSockets = new HashSet<>();
+  private Metrics metrics;
 
   @Override
   public Future<?> start() {
     settings = Settings.from(config());
     templates = HandlebarsTemplateEngine.create(vertx);
+    metrics = Metrics.of(vertx);
     // A bounded send buffer per connection: a browser that stops reading is noticed (and cut off) after
     // tens of kilobytes instead of the megabytes the kernel would otherwise buffer for it.
     server = vertx.createHttpServer(new HttpServerOptions()
@@ -96,11 +103,14 @@ public class HttpVerticle extends VerticleBase {
       .addDirective("frame-ancestors", "'none'"));
     router.route().handler(XFrameHandler.create(XFrameHandler.DENY));
     router.route().handler(ctx -> {
-      ctx.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "same-origin");
+      ctx.response().putHeader("X-Content-Type-Options", "nosniff").putHeader("Referrer-Policy", "same-origin")
+        .putHeader("X-Messenger-Instance", Instance.NAME); // which instance answered, behind a load balancer
       ctx.next();
     });
     router.route("/assets/*").handler(StaticHandler.create("webroot").setMaxAgeSeconds(3600));
     router.get("/health").handler(health());
+    router.get("/metrics").handler(ctx -> ctx.response()
+      .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8").end(metrics.scrape()));
 
     router.route().handler(SessionHandler.create(CookieSessionStore.create(vertx, settings.sessionSecret()))
       .setSessionCookieName(SESSION_COOKIE)
@@ -143,8 +153,14 @@ public class HttpVerticle extends VerticleBase {
    */
   private void onBridgeEvent(BridgeEvent event) {
     switch (event.type()) {
-      case SOCKET_CREATED -> bridgeSockets.add(event.socket());
-      case SOCKET_CLOSED -> bridgeSockets.remove(event.socket());
+      case SOCKET_CREATED -> {
+        bridgeSockets.add(event.socket());
+        metrics.bridgeClientConnected();
+      }
+      case SOCKET_CLOSED -> {
+        bridgeSockets.remove(event.socket());
+        metrics.bridgeClientDisconnected();
+      }
       case RECEIVE -> {
         if (!canTakeMore(event.socket())) {
           event.complete(false);
@@ -179,7 +195,7 @@ public class HttpVerticle extends VerticleBase {
 
   private HealthCheckHandler health() {
     return HealthCheckHandler.create(vertx).register("rabbitmq", 2000, promise ->
-      vertx.eventBus().<JsonObject>request(Addresses.STATUS, null).onComplete(ar -> {
+      vertx.eventBus().<JsonObject>request(Addresses.STATUS, null, LOCAL).onComplete(ar -> {
         if (ar.failed()) {
           promise.complete(Status.KO(new JsonObject().put("error", ar.cause().getMessage())));
         } else {
@@ -219,7 +235,7 @@ public class HttpVerticle extends VerticleBase {
   private void logout(RoutingContext ctx) {
     String user = user(ctx);
     if (user != null) {
-      vertx.eventBus().send(Addresses.LOGOUT, user);
+      vertx.eventBus().send(Addresses.LOGOUT, user, LOCAL);
       ctx.session().destroy();
     }
     redirect(ctx, "/");
@@ -273,7 +289,7 @@ public class HttpVerticle extends VerticleBase {
     }
     String id = clientId != null ? (String) clientId : UUID.randomUUID().toString();
     JsonObject request = new JsonObject().put("sender", sender).put("id", id).put("text", text);
-    DeliveryOptions timeout = new DeliveryOptions().setSendTimeout(settings.rabbit().confirmTimeoutMs() + 2000);
+    DeliveryOptions timeout = new DeliveryOptions(LOCAL).setSendTimeout(settings.rabbit().confirmTimeoutMs() + 2000);
     vertx.eventBus().<JsonObject>request(Addresses.PUBLISH, request, timeout)
       .onSuccess(reply -> ctx.response().setStatusCode(202)
         .putHeader("Content-Type", "application/json; charset=utf-8")
@@ -307,7 +323,7 @@ public class HttpVerticle extends VerticleBase {
       ApiError.send(ctx, 400, "bad_request", "'after' must be at least -1 and 'limit' between 1 and " + MAX_HISTORY + ".");
       return;
     }
-    vertx.eventBus().<JsonObject>request(Addresses.HISTORY, new JsonObject().put("after", after).put("limit", limit))
+    vertx.eventBus().<JsonObject>request(Addresses.HISTORY, new JsonObject().put("after", after).put("limit", limit), LOCAL)
       .onSuccess(reply -> ctx.response()
         .putHeader("Content-Type", "application/json; charset=utf-8")
         .putHeader("Cache-Control", "no-store")

@@ -20,13 +20,26 @@ public final class User {
 
   public final String name;
   private final String baseUrl;
-  private final CookieManager cookies = new CookieManager();
+  private final CookieManager cookies;
   private final HttpClient http;
 
   public User(String baseUrl, String name) {
     this.baseUrl = baseUrl;
     this.name = name;
+    this.cookies = new CookieManager();
     this.http = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(5)).build();
+  }
+
+  private User(String baseUrl, User same) {
+    this.baseUrl = baseUrl;
+    this.name = same.name;
+    this.cookies = same.cookies;
+    this.http = same.http;
+  }
+
+  /** The same person (same cookies, so the same session) talking to another server, e.g. another instance. */
+  public User via(String otherBaseUrl) {
+    return new User(otherBaseUrl, this);
   }
 
   static User login(TestApp app, String name) {

@@ -1,0 +1,40 @@
+package messenger;
+
+import io.vertx.core.Deployable;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.launcher.application.VertxApplication;
+import io.vertx.launcher.application.VertxApplicationHooks;
+import io.vertx.micrometer.MicrometerMetricsFactory;
+import io.vertx.micrometer.MicrometerMetricsOptions;
+import messenger.metrics.Metrics;
+
+import java.util.function.Supplier;
+
+/**
+ * The fat jar's entry point: Vert.x's own launcher (so {@code -conf}, {@code -cluster}, {@code -instances}
+ * work as documented) with Micrometer metrics switched on, since metrics can only be enabled when Vert.x
+ * is created. Vert.x's meters and Messenger's own share one Prometheus registry, served on {@code /metrics}.
+ */
+public final class Main implements VertxApplicationHooks {
+
+  public static void main(String[] args) {
+    int exitCode = new VertxApplication(args, new Main()).launch();
+    if (exitCode != 0) {
+      System.exit(exitCode);
+    }
+  }
+
+  @Override
+  public VertxBuilder createVertxBuilder(VertxOptions options) {
+    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+    return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(Metrics.newRegistry()));
+  }
+
+  /** The launcher finds {@code Main-Verticle} only when it is itself the jar's {@code Main-Class}. */
+  @Override
+  public Supplier<? extends Deployable> verticleSupplier() {
+    return MainVerticle::new;
+  }
+}

@@ -1,0 +1,172 @@
+package messenger.testing;
+
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Messenger process started from the fat jar ({@code target/messenger.jar}), as an operator runs it:
+ * configuration through {@code HTTP_PORT}, {@code RABBITMQ_URI}, {@code SESSION_SECRET},
+ * {@code MESSENGER_INSTANCE} and {@code -conf}. Output goes to a log file that failing assertions can show.
+ */
+public final class JarInstance implements AutoCloseable {
+
+  public static final Path JAR = Path.of("target", "messenger.jar");
+  public static final String SECRET = "several-instances-test-secret";
+
+  public final String name;
+  public final int port;
+  public final Path log;
+  private final Process process;
+
+  private JarInstance(String name, int port, Path log, Process process) {
+    this.name = name;
+    this.port = port;
+    this.log = log;
+    this.process = process;
+  }
+
+  /** Starts an instance named {@code name} on a free port with the given {@code -conf}; waits until healthy. */
+  public static JarInstance start(String name, JsonObject conf) {
+    return start(name, conf, List.of(), List.of());
+  }
+
+  /** As {@link #start(String, JsonObject)}, with JVM options (before {@code -jar}) and launcher arguments. */
+  public static JarInstance start(String name, JsonObject conf, List<String> jvmArgs, List<String> appArgs) {
+    if (!Files.exists(JAR)) {
+      throw new IllegalStateException(JAR + " is missing: these tests run after `mvn package` (mvn verify)");
+    }
+    int port = TestApp.freePort();
+    try {
+      Path log = Files.createTempFile("messenger-" + name + "-", ".log");
+      List<String> command = new ArrayList<>();
+      command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+      command.add("-Xmx256m");
+      command.addAll(jvmArgs);
+      command.addAll(List.of("-jar", JAR.toString(), "-conf", conf.encode()));
+      command.addAll(appArgs);
+      ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      builder.environment().put("HTTP_PORT", String.valueOf(port));
+      builder.environment().put("RABBITMQ_URI", RabbitBroker.uri());
+      builder.environment().put("SESSION_SECRET", SECRET);
+      builder.environment().put("MESSENGER_INSTANCE", name);
+      JarInstance instance = new JarInstance(name, port, log, builder.start());
+      instance.awaitHealthy(60_000);
+      return instance;
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The {@code -conf} that gives a test's instances an exchange and stream of their own, and no rate limit. */
+  public static JsonObject conf(String exchange, String stream) {
+    return new JsonObject()
+      .put("rabbitmq", new JsonObject().put("exchange", exchange).put("stream", stream).put("reconnectIntervalMs", 500))
+      .put("chat", new JsonObject().put("ratePerSecond", 10_000).put("rateBurst", 10_000));
+  }
+
+  public String baseUrl() {
+    return "http://localhost:" + port;
+  }
+
+  public void awaitHealthy(long timeoutMillis) {
+    HttpClient http = HttpClient.newHttpClient();
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    while (System.currentTimeMillis() < deadline) {
+      if (!process.isAlive()) {
+        throw new IllegalStateException("instance " + name + " exited:\n" + output());
+      }
+      try {
+        HttpResponse<Void> res = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/health"))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
+        if (res.statusCode() == 200) {
+          return;
+        }
+      } catch (IOException notYet) {
+        // not listening yet
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+      TestApp.sleep(100);
+    }
+    throw new IllegalStateException("instance " + name + " not healthy within " + timeoutMillis + " ms:\n" + output());
+  }
+
+  /** GET on this instance directly (not through a load balancer). */
+  public HttpResponse<String> get(String path) {
+    try {
+      // HTTP/1.1: the JDK client's h2c upgrade stalled on large bodies (/metrics).
+      return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
+        .send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  /** The value of a sample in this instance's /metrics, e.g. {@code messenger_messages_delivered_total}. */
+  public double metric(String sample) {
+    return Prometheus.value(get("/metrics").body(), sample);
+  }
+
+  /** SIGKILL: the process dies at once, as in a crash. */
+  public void kill() {
+    process.destroyForcibly();
+    waitForExit();
+  }
+
+  /** SIGTERM: a clean stop. */
+  public void stop() {
+    process.destroy();
+    waitForExit();
+  }
+
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  public String output() {
+    try {
+      return Files.readString(log);
+    } catch (IOException e) {
+      return "(no log: " + e.getMessage() + ")";
+    }
+  }
+
+  private void waitForExit() {
+    try {
+      if (!process.waitFor(15, TimeUnit.SECONDS)) {
+        process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Stops the process if it still runs and deletes its log. */
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      stop();
+    }
+    try {
+      Files.deleteIfExists(log);
+    } catch (IOException ignored) {
+      // a temporary file
+    }
+  }
+}
