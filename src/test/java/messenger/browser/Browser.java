@@ -131,7 +131,7 @@ public final class Browser implements AutoCloseable {
 
   /** The connection indicator's state: connecting, open, reconnecting or closed. */
   public String connectionState() {
-    return driver.findElement(By.id("connection")).getAttribute("data-state");
+    return driver.findElement(By.id("connection")).getDomAttribute("data-state");
   }
 
   public void awaitConnected() {
