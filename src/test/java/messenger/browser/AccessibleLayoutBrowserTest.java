@@ -62,7 +62,7 @@ class AccessibleLayoutBrowserTest {
     assertThat(browser.driver.findElement(By.cssSelector("#logout-form button")).getAccessibleName()).isEqualTo("Log out");
     WebElement log = browser.driver.findElement(By.id("messages"));
     assertThat(log.getAriaRole()).isEqualTo("log");
-    assertThat(log.getAttribute("aria-live")).isEqualTo("polite");
+    assertThat(log.getDomAttribute("aria-live")).isEqualTo("polite");
     assertThat(log.getAccessibleName()).isEqualTo("Messages");
     WebElement connection = browser.driver.findElement(By.id("connection"));
     assertThat(connection.getAriaRole()).isEqualTo("status");
@@ -128,7 +128,7 @@ class AccessibleLayoutBrowserTest {
     login.awaitMessage("and from me");
     login.awaitMessage("and from myself");
     assertThat(login.driver.findElements(By.cssSelector(".message.theirs")).stream()
-      .map(li -> li.getAttribute("data-hue")).distinct().count()).as("name colours used").isGreaterThanOrEqualTo(6);
+      .map(li -> li.getDomAttribute("data-hue")).distinct().count()).as("name colours used").isGreaterThanOrEqualTo(6);
     assertContrast(login, "h1, #connection, .me, #logout-form button, .message .sender, .message time, .message .text, "
       + "#send, .composer-hint");
   }

@@ -131,7 +131,7 @@ public final class Browser implements AutoCloseable {
 
   /** The connection indicator's state: connecting, open, reconnecting or closed. */
   public String connectionState() {
-    return driver.findElement(By.id("connection")).getAttribute("data-state");
+    return driver.findElement(By.id("connection")).getDomAttribute("data-state");
   }
 
   public void awaitConnected() {
@@ -167,13 +167,23 @@ public final class Browser implements AutoCloseable {
 
   /** Waits until a message with exactly this text is shown (confirmed by the server) and returns it. */
   public Message awaitMessage(String text) {
-    return waitFor("a confirmed message \"" + abbreviate(text) + "\"", () -> messages().stream()
-      .filter(m -> m.text().equals(text) && m.confirmed()).findFirst().orElse(null));
+    return waitFor(() -> "a confirmed message \"" + abbreviate(text) + "\"; shown: " + shown(), TIMEOUT,
+      () -> messages().stream().filter(m -> m.text().equals(text) && m.confirmed()).findFirst().orElse(null));
   }
 
-  /** Waits until the confirmed messages' texts are exactly these, in this order. */
+  /** Waits until the messages' texts are exactly these, in this order. */
   public void awaitTexts(List<String> texts) {
-    waitFor("the messages " + texts + " (shown: " + texts() + ")", () -> texts().equals(texts));
+    waitFor(() -> "the messages " + texts + "; shown: " + shown(), TIMEOUT, () -> texts().equals(texts));
+  }
+
+  /** The messages shown, with their state, for failure messages. */
+  private String shown() {
+    try {
+      return messages().stream()
+        .map(m -> abbreviate(m.text()) + (m.confirmed() ? " #" + m.seq() : " [" + m.state() + "]")).toList().toString();
+    } catch (RuntimeException e) {
+      return "(unreadable: " + e.getMessage() + ")";
+    }
   }
 
   /** The texts of the messages shown, top to bottom. */
@@ -193,11 +203,16 @@ public final class Browser implements AutoCloseable {
   }
 
   public <T> T waitFor(String what, Duration timeout, Supplier<T> condition) {
+    return waitFor(() -> what, timeout, condition);
+  }
+
+  /** As above, with a description computed when the wait fails (it can then tell what was there instead). */
+  public <T> T waitFor(Supplier<String> what, Duration timeout, Supplier<T> condition) {
     Function<WebDriver, T> check = d -> condition.get();
     return new FluentWait<WebDriver>(driver)
       .withTimeout(timeout)
       .pollingEvery(Duration.ofMillis(100))
-      .withMessage("waiting for " + what)
+      .withMessage(() -> "waiting for " + what.get())
       .until(check);
   }
 

@@ -20,6 +20,7 @@ import java.util.List;
 import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** Several people chatting in real browsers against one app and the real broker. */
 @Tag("browser")
@@ -59,20 +60,20 @@ class ChatBrowserTest {
 
     ada.send("Morning all! Stand-up in 5?");
     ada.awaitMessage("Morning all! Stand-up in 5?");
-    assertThat(ada.input().getAttribute("value")).as("the input is cleared").isEmpty();
+    assertThat(ada.input().getDomProperty("value")).as("the input is cleared").isEmpty();
     assertThat(hasFocus(ada, "text")).as("the input keeps focus").isTrue();
 
     // The Send button works too, and also clears the input and gives the focus back to it.
     grace.type("Sure — I'll bring the coffee ☕");
     grace.driver.findElement(By.id("send")).click();
     grace.awaitMessage("Sure — I'll bring the coffee ☕");
-    assertThat(grace.input().getAttribute("value")).isEmpty();
+    assertThat(grace.input().getDomProperty("value")).isEmpty();
     assertThat(hasFocus(grace, "text")).isTrue();
 
     // Shift+Enter makes a new line and sends nothing; Enter then sends both lines as one message.
     linus.type("Two things:", Keys.chord(Keys.SHIFT, Keys.ENTER), "1. the release", Keys.chord(Keys.SHIFT, Keys.ENTER),
       "2. the bug in the login form");
-    assertThat(linus.input().getAttribute("value")).isEqualTo("Two things:\n1. the release\n2. the bug in the login form");
+    assertThat(linus.input().getDomProperty("value")).isEqualTo("Two things:\n1. the release\n2. the bug in the login form");
     assertThat(linus.messages()).extracting(Message::text).doesNotContain("Two things:");
     linus.type(Keys.ENTER);
     linus.awaitMessage("Two things:\n1. the release\n2. the bug in the login form");
@@ -94,7 +95,7 @@ class ChatBrowserTest {
     for (Browser other : List.of(grace, linus)) {
       assertThat(other.messages()).extracting(Message::id, Message::seq, Message::sender, Message::text, Message::time)
         .containsExactlyElementsOf(seenByAda.stream()
-          .map(m -> org.assertj.core.groups.Tuple.tuple(m.id(), m.seq(), m.sender(), m.text(), m.time())).toList());
+          .map(m -> tuple(m.id(), m.seq(), m.sender(), m.text(), m.time())).toList());
     }
     for (Browser browser : List.of(ada, grace, linus)) {
       assertThat(browser.consoleErrors()).as("errors in the browser console").isEmpty();

@@ -123,7 +123,7 @@ class HostileTextBrowserTest {
 
   private static void assertNoInlineScript(Browser browser) {
     List<WebElement> scripts = browser.driver.findElements(By.tagName("script"));
-    assertThat(scripts).allSatisfy(s -> assertThat(s.getAttribute("src")).isNotBlank());
+    assertThat(scripts).allSatisfy(s -> assertThat(s.getDomAttribute("src")).isNotBlank());
     assertThat(browser.js("return Array.from(document.querySelectorAll('*')).filter(function (e) {"
       + " return Array.from(e.attributes).some(function (a) { return /^on/i.test(a.name); }); }).length;"))
       .as("elements with inline event handlers").isEqualTo(0L);

@@ -64,10 +64,10 @@ class LoginBrowserTest {
     assertThat(error.getText()).isEqualTo(message);
     assertThat(error.isDisplayed()).isTrue();
     WebElement field = browser.driver.findElement(By.id("name"));
-    assertThat(field.getAttribute("aria-invalid")).isEqualTo("true");
-    assertThat(field.getAttribute("aria-describedby")).isEqualTo("name-error");
+    assertThat(field.getDomAttribute("aria-invalid")).isEqualTo("true");
+    assertThat(field.getDomAttribute("aria-describedby")).isEqualTo("name-error");
     // The form is still there, with what was typed, ready to be corrected.
-    assertThat(field.getAttribute("value")).isEqualTo(name);
+    assertThat(field.getDomProperty("value")).isEqualTo(name);
     assertThat(browser.driver.getCurrentUrl()).endsWith("/login");
     // Beside the field: right below it, not somewhere else on the page.
     int fieldBottom = field.getRect().getY() + field.getRect().getHeight();

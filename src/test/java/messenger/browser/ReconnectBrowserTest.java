@@ -75,11 +75,14 @@ class ReconnectBrowserTest {
     // for 3 s, so that a message sent meanwhile arrives twice: live, and in the history answer.
     ada.js("var realFetch = window.fetch; window.fetch = function (url, options) {"
       + " if (String(url).indexOf('/history') < 0) { return realFetch(url, options); }"
-      + " window.historyAsked = true;"
+      + " window.historyAsked = String(url);"
       + " return new Promise(function (r) { setTimeout(r, 3000); }).then(function () { return realFetch(url, options); }); };");
     restarted = TestApp.start(other.exchange, other.stream,
       new JsonObject().put("http", new JsonObject().put("port", port)));
-    ada.waitFor("the page to ask for the gap", () -> Boolean.TRUE.equals(ada.js("return window.historyAsked === true;")));
+    String asked = ada.waitFor("the page to ask for the gap", () -> (String) ada.js("return window.historyAsked;"));
+    // Only what came after the last message it has.
+    long lastSeen = ada.messages().stream().filter(Message::confirmed).map(Message::seq).max(Long::compare).orElseThrow();
+    assertThat(asked).startsWith("/history?after=" + lastSeen + "&");
     assertThat(bob.send("while the gap is filled").statusCode()).isEqualTo(202);
     ada.waitFor("the page to be connected again", () -> "open".equals(ada.connectionState()));
     ada.awaitMessage("gap two");
