@@ -43,10 +43,14 @@ public final class JarInstance implements AutoCloseable {
 
   /** As {@link #start(String, JsonObject)}, with JVM options (before {@code -jar}) and launcher arguments. */
   public static JarInstance start(String name, JsonObject conf, List<String> jvmArgs, List<String> appArgs) {
+    return start(name, TestApp.freePort(), conf, jvmArgs, appArgs);
+  }
+
+  /** On a given port: a restarted instance comes back where its browsers and the load balancer expect it. */
+  public static JarInstance start(String name, int port, JsonObject conf, List<String> jvmArgs, List<String> appArgs) {
     if (!Files.exists(JAR)) {
       throw new IllegalStateException(JAR + " is missing: these tests run after `mvn package` (mvn verify)");
     }
-    int port = TestApp.freePort();
     try {
       Path log = Files.createTempFile("messenger-" + name + "-", ".log");
       List<String> command = new ArrayList<>();
@@ -129,10 +133,12 @@ public final class JarInstance implements AutoCloseable {
     waitForExit();
   }
 
-  /** SIGTERM: a clean stop. */
-  public void stop() {
+  /** SIGTERM: a clean stop; returns the milliseconds until the process had exited. */
+  public long stop() {
+    long start = System.nanoTime();
     process.destroy();
     waitForExit();
+    return (System.nanoTime() - start) / 1_000_000;
   }
 
   public boolean isAlive() {
