@@ -2,19 +2,16 @@ package messenger.browser;
 
 import messenger.testing.RabbitBroker;
 import messenger.testing.TestApp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Rectangle;
 import org.openqa.selenium.WebElement;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -24,33 +21,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(RabbitBroker.class)
 class AccessibleLayoutBrowserTest {
 
-  private static TestApp app;
-  private final List<Browser> browsers = new ArrayList<>();
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass();
 
-  @BeforeAll
-  static void startApp() {
-    app = TestApp.start();
-  }
-
-  @AfterAll
-  static void stopApp() {
-    app.close();
-  }
-
-  @AfterEach
-  void closeBrowsers() {
-    browsers.forEach(Browser::close);
-  }
-
-  private Browser open(int width, int height) {
-    Browser browser = Browser.open(app, width, height);
-    browsers.add(browser);
-    return browser;
-  }
+  @RegisterExtension
+  final People people = new People(() -> app);
 
   @Test
   void inputsAreLabelledAndNewMessagesAreAnnounced() {
-    Browser browser = open(1280, 900);
+    Browser browser = people.open(1280, 900);
     browser.go("/");
     assertThat(browser.driver.findElement(By.id("name")).getAccessibleName()).isEqualTo("Display name");
     assertThat(browser.driver.findElement(By.cssSelector("button[type=submit]")).getAccessibleName()).isEqualTo("Join the chat");
@@ -79,7 +58,7 @@ class AccessibleLayoutBrowserTest {
   @ValueSource(ints = {375, 1280})
   void theChatIsUsableAt(int width) {
     int height = width < 600 ? 740 : 800;
-    Browser login = open(width, height);
+    Browser login = people.open(width, height);
     login.go("/");
     assertFitsTheWidth(login, width);
     assertInView(login, login.driver.findElement(By.id("name")), width, height);
@@ -87,7 +66,7 @@ class AccessibleLayoutBrowserTest {
     login.screenshot("login-" + width);
     login.login("Pat Smallscreen");
 
-    Browser other = open(1280, 800).login("Sam Bigscreen");
+    Browser other = people.open(1280, 800).login("Sam Bigscreen");
     other.send("Hi Pat! How does it look on your phone?");
     login.awaitMessage("Hi Pat! How does it look on your phone?");
     login.type("Looks good — the box and the button both fit, and long lines wrap nicely even on a narrow screen.");
@@ -110,7 +89,7 @@ class AccessibleLayoutBrowserTest {
 
   @Test
   void textHasEnoughContrast() {
-    Browser login = open(1280, 800);
+    Browser login = people.open(1280, 800);
     login.go("/");
     assertContrast(login, "h1, .lead, label, .hint, button");
     login.submitLogin("<bad>");
@@ -118,7 +97,7 @@ class AccessibleLayoutBrowserTest {
     assertContrast(login, ".field-error");
 
     login.login("Contrast Checker");
-    Browser others = open(1280, 800).login("Someone Else");
+    Browser others = people.open(1280, 800).login("Someone Else");
     // Names in all eight colours.
     for (String name : List.of("Ann", "Ben", "Cy", "Dee", "Eve", "Fay", "Gus", "Hal", "Ivy", "Jo", "Kim", "Lu")) {
       assertThat(app.user(name).send("hello from " + name).statusCode()).isEqualTo(202);

@@ -5,17 +5,14 @@ import messenger.browser.Browser.Message;
 import messenger.testing.RabbitBroker;
 import messenger.testing.TestApp;
 import messenger.testing.User;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
@@ -27,36 +24,18 @@ import static org.assertj.core.api.Assertions.tuple;
 @ExtendWith(RabbitBroker.class)
 class ChatBrowserTest {
 
-  private static TestApp app;
-  private final List<Browser> browsers = new ArrayList<>();
-
-  @BeforeAll
-  static void startApp() {
     // A generous rate limit: some tests fill the page quickly.
-    app = TestApp.start(new JsonObject().put("chat", new JsonObject().put("ratePerSecond", 100).put("rateBurst", 100)));
-  }
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass(new JsonObject().put("chat", new JsonObject().put("ratePerSecond", 100).put("rateBurst", 100)));
 
-  @AfterAll
-  static void stopApp() {
-    app.close();
-  }
-
-  @AfterEach
-  void closeBrowsers() {
-    browsers.forEach(Browser::close);
-  }
-
-  private Browser person(String name) {
-    Browser browser = Browser.open(app);
-    browsers.add(browser);
-    return browser.login(name);
-  }
+  @RegisterExtension
+  final People people = new People(() -> app);
 
   @Test
   void threePeopleSeeEveryMessageOnceWithSenderAndTimeInTheSameOrder() {
-    Browser ada = person("Ada");
-    Browser grace = person("Grace");
-    Browser linus = person("Linus");
+    Browser ada = people.login("Ada");
+    Browser grace = people.login("Grace");
+    Browser linus = people.login("Linus");
 
     ada.send("Morning all! Stand-up in 5?");
     ada.awaitMessage("Morning all! Stand-up in 5?");
@@ -108,8 +87,8 @@ class ChatBrowserTest {
 
   @Test
   void ownMessagesLookDifferentFromOthers() {
-    Browser ada = person("Ada");
-    Browser grace = person("Grace");
+    Browser ada = people.login("Ada");
+    Browser grace = people.login("Grace");
     ada.send("mine or yours?");
     grace.awaitMessage("mine or yours?");
     grace.send("yours, Ada");
@@ -130,12 +109,12 @@ class ChatBrowserTest {
 
   @Test
   void aLateJoinerSeesTheHistoryAndAReloadKeepsTheConversation() {
-    Browser ada = person("Ada");
+    Browser ada = people.login("Ada");
     ada.send("first, before Bob came");
     ada.send("second, before Bob came");
     ada.awaitMessage("second, before Bob came");
 
-    Browser bob = person("Bob");
+    Browser bob = people.login("Bob");
     List<Message> seenByAda = ada.messages();
     bob.awaitTexts(seenByAda.stream().map(Message::text).toList());
     assertThat(bob.messages()).extracting(Message::id).containsExactlyElementsOf(seenByAda.stream().map(Message::id).toList());
@@ -152,7 +131,7 @@ class ChatBrowserTest {
   @Test
   void theViewFollowsNewMessagesUnlessTheReaderScrolledUp() {
     User carol = app.user("Carol");
-    Browser ada = person("Ada");
+    Browser ada = people.login("Ada");
     List<String> filler = IntStream.rangeClosed(1, 40).mapToObj(i -> "filler line " + i).toList();
     filler.forEach(text -> assertThat(carol.send(text).statusCode()).isEqualTo(202));
     ada.awaitMessage("filler line 40");

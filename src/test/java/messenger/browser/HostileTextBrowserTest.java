@@ -3,17 +3,14 @@ package messenger.browser;
 import messenger.testing.RabbitBroker;
 import messenger.testing.TestApp;
 import messenger.testing.User;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
 import java.net.http.HttpResponse;
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,34 +26,16 @@ class HostileTextBrowserTest {
   static final String LONG_WORD = "W".repeat(2000);
   static final String EMOJI = "👋🏽 héllo 🇫🇷 👨‍👩‍👧 ✨";
 
-  private static TestApp app;
-  private final List<Browser> browsers = new ArrayList<>();
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass();
 
-  @BeforeAll
-  static void startApp() {
-    app = TestApp.start();
-  }
-
-  @AfterAll
-  static void stopApp() {
-    app.close();
-  }
-
-  @AfterEach
-  void closeBrowsers() {
-    browsers.forEach(Browser::close);
-  }
-
-  private Browser person(String name) {
-    Browser browser = Browser.open(app);
-    browsers.add(browser);
-    return browser.login(name);
-  }
+  @RegisterExtension
+  final People people = new People(() -> app);
 
   @Test
   void hostileTextRendersLiterallyWithoutDialogsOrABrokenLayout() {
-    Browser mallory = person("Mallory");
-    Browser ada = person("Ada");
+    Browser mallory = people.login("Mallory");
+    Browser ada = people.login("Ada");
     List<String> texts = List.of(IMG, SCRIPT, RTL, LONG_WORD, EMOJI);
     // Typed like a person would; ChromeDriver cannot type characters beyond the BMP, so the emoji are
     // pasted into the box, and the long word comes through the API (typing it takes long).
@@ -105,8 +84,7 @@ class HostileTextBrowserTest {
         .doesNotContain("unsafe-eval");
     }
 
-    Browser browser = Browser.open(app);
-    browsers.add(browser);
+    Browser browser = people.open();
     browser.go("/");
     assertNoInlineScript(browser);
     browser.login("Csp");

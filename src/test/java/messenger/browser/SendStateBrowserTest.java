@@ -4,16 +4,13 @@ import io.vertx.core.json.JsonObject;
 import messenger.browser.Browser.Message;
 import messenger.testing.RabbitBroker;
 import messenger.testing.TestApp;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
-import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,33 +24,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(RabbitBroker.class)
 class SendStateBrowserTest {
 
-  private static TestApp app;
-  private final List<Browser> browsers = new ArrayList<>();
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass(new JsonObject().put("chat", new JsonObject().put("rateBurst", 1).put("ratePerSecond", 0.2)));
 
-  @BeforeAll
-  static void startApp() {
-    app = TestApp.start(new JsonObject().put("chat", new JsonObject().put("rateBurst", 1).put("ratePerSecond", 0.2)));
-  }
-
-  @AfterAll
-  static void stopApp() {
-    app.close();
-  }
-
-  @AfterEach
-  void closeBrowsers() {
-    browsers.forEach(Browser::close);
-  }
-
-  private Browser person(String name) {
-    Browser browser = Browser.open(app);
-    browsers.add(browser);
-    return browser.login(name);
-  }
+  @RegisterExtension
+  final People people = new People(() -> app);
 
   @Test
   void aMessageShowsAsSendingAtOnceAndTurnsIntoTheServersCopy() {
-    Browser ada = person("Cleo");
+    Browser ada = people.login("Cleo");
     // Hold the page's request to /send for 2 s (it then goes to the server as usual), so that the
     // local echo can be seen before the server's answer.
     ada.js("var realFetch = window.fetch; window.fetch = function (url, options) {"
@@ -76,8 +55,8 @@ class SendStateBrowserTest {
 
   @Test
   void aRefusedMessageIsMarkedFailedAndItsRetrySendsItOnce() {
-    Browser ada = person("Ada");
-    Browser bob = person("Bob");
+    Browser ada = people.login("Ada");
+    Browser bob = people.login("Bob");
 
     ada.send("allowed");
     ada.awaitMessage("allowed");
