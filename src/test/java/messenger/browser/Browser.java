@@ -1,6 +1,7 @@
 package messenger.browser;
 
 import messenger.testing.TestApp;
+import org.junit.jupiter.api.Assumptions;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
@@ -90,7 +91,17 @@ public final class Browser implements AutoCloseable {
   }
 
   public static Browser open(String baseUrl, int width, int height) {
+    requireChromium();
     return new Browser(baseUrl, width, height);
+  }
+
+  /** On a developer's machine without Chromium the browser tests are skipped, saying why; in CI they must run. */
+  private static void requireChromium() {
+    boolean installed = Files.isExecutable(Path.of(CHROMIUM)) && Files.isExecutable(Path.of(CHROMEDRIVER));
+    if (!installed && !"true".equals(System.getenv("CI"))) {
+      Assumptions.abort("Skipped: browser tests need Chromium and its driver at " + CHROMIUM + " and " + CHROMEDRIVER
+        + " (Debian: apt-get install chromium chromium-driver). CI installs them and runs these tests.");
+    }
   }
 
   // ---- navigation ----
