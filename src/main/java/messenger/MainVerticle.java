@@ -8,6 +8,7 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import messenger.presence.PresenceVerticle;
 import messenger.rabbit.RabbitVerticle;
 import messenger.web.HttpVerticle;
 import org.slf4j.Logger;
@@ -46,6 +47,7 @@ public class MainVerticle extends VerticleBase {
       config.getJsonObject("session").put("secret", java.util.UUID.randomUUID() + "-" + java.util.UUID.randomUUID());
     }
     return vertx.deployVerticle(new RabbitVerticle(), new DeploymentOptions().setConfig(config))
+      .compose(id -> vertx.deployVerticle(new PresenceVerticle(), new DeploymentOptions().setConfig(config)))
       .compose(id -> vertx.deployVerticle(HttpVerticle.class,
         new DeploymentOptions().setConfig(config).setInstances(settings.http().instances())))
       .onSuccess(id -> log.info("Messenger is ready on http://localhost:{}/", settings.http().port()));

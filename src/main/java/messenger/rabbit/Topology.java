@@ -7,7 +7,7 @@ import io.vertx.rabbitmq.RabbitMQOptions;
 import messenger.Settings;
 
 /** What Messenger declares on the broker: a durable fanout exchange and the chat-log stream bound to it. */
-final class Topology {
+public final class Topology {
 
   private Topology() {
   }
@@ -23,7 +23,7 @@ final class Topology {
   }
 
   /** Connection options shared by the publishing and the consuming connection. */
-  static RabbitMQOptions options(Settings.Rabbit rabbit, String role, int reconnectAttempts) {
+  public static RabbitMQOptions options(Settings.Rabbit rabbit, String role, int reconnectAttempts) {
     return new RabbitMQOptions()
       .setUri(rabbit.uri())
       .setConnectionName("messenger-" + role + "@" + Instance.NAME)

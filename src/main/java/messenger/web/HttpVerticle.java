@@ -37,11 +37,12 @@ import java.util.UUID;
 public class HttpVerticle extends VerticleBase {
 
   static final String SESSION_COOKIE = "messenger.session";
-  private static final String USER = "user";
+  static final String USER = "user";
   private static final int MAX_HISTORY = 200;
 
   private Settings settings;
   private HandlebarsTemplateEngine templates;
+  private PresenceRoutes presence;
 
   @Override
   public Future<?> start() {
@@ -56,6 +57,7 @@ public class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     SameOrigin sameOrigin = new SameOrigin(settings.http().allowedOrigins());
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.http().maxBodyBytes());
+    presence = new PresenceRoutes(vertx);
 
     router.route().handler(CSPHandler.create()
       .setDirective("default-src", "'self'")
@@ -88,13 +90,14 @@ public class HttpVerticle extends VerticleBase {
     router.get("/chat").handler(this::chatPage);
     router.post("/send").handler(body).handler(sameOrigin).handler(this::send);
     router.get("/history").handler(this::history);
+    presence.mount(router, body, sameOrigin);
     router.route("/eventbus/*").handler(sameOrigin).handler(ctx -> {
       if (user(ctx) == null) {
         ApiError.send(ctx, 401);
       } else {
         ctx.next();
       }
-    }).subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()).bridge(bridgeOptions()));
+    }).subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()).bridge(bridgeOptions(), presence::onBridgeEvent));
 
     router.route().last().handler(ctx -> ApiError.send(ctx, 404));
     router.route().failureHandler(ctx -> ApiError.send(ctx, ctx.statusCode()));
@@ -142,16 +145,31 @@ public class HttpVerticle extends VerticleBase {
       render(ctx, 400, "login", new JsonObject().put("error", problem).put("name", raw == null ? "" : raw));
       return;
     }
-    Session session = ctx.session();
-    session.regenerateId(); // a new id after login: no session fixation
-    session.put(USER, Rules.normalizeName(raw));
-    redirect(ctx, "/chat");
+    String name = Rules.normalizeName(raw);
+    if (name.equals(user(ctx))) {
+      redirect(ctx, "/chat"); // this session already has the name
+      return;
+    }
+    // Names are unique among online users. If presence does not answer, let the person in rather than lock everyone out.
+    presence.holder(name).otherwiseEmpty().onSuccess(held -> {
+      if (held != null && held.getString("holder") != null) {
+        render(ctx, 400, "login", new JsonObject().put("name", raw).put("error", "“" + held.getString("holder")
+          + "” is already online in another session. Pick another name, or log out there first."));
+        return;
+      }
+      Session session = ctx.session();
+      session.regenerateId(); // a new id after login: no session fixation
+      session.put(USER, name);
+      session.put(PresenceRoutes.LOGIN, UUID.randomUUID().toString());
+      redirect(ctx, "/chat");
+    });
   }
 
   private void logout(RoutingContext ctx) {
     String user = user(ctx);
     if (user != null) {
       vertx.eventBus().send(Addresses.LOGOUT, user);
+      presence.logout(ctx.session());
       ctx.session().destroy();
     }
     redirect(ctx, "/");
@@ -162,7 +180,16 @@ public class HttpVerticle extends VerticleBase {
     if (user == null) {
       redirect(ctx, "/");
     } else {
-      render(ctx, 200, "chat", new JsonObject().put("name", user));
+      // A session whose name went to someone else while it was offline must not speak under it.
+      presence.nameTakenFrom(ctx.session()).otherwise(false).onSuccess(taken -> {
+        if (taken) {
+          ctx.session().destroy();
+          render(ctx, 200, "login", new JsonObject().put("name", user).put("error", "“" + user
+            + "” is now online in another session. Pick another name."));
+        } else {
+          render(ctx, 200, "chat", new JsonObject().put("name", user));
+        }
+      });
     }
   }
 
