@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A browser's view of the event-bus bridge without a browser: the raw SockJS WebSocket endpoint
@@ -19,12 +20,14 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BridgeClient implements AutoCloseable {
 
+  private final Vertx vertx;
   private final WebSocketClient client;
   private final WebSocket socket;
   private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   private volatile boolean closed;
 
-  private BridgeClient(WebSocketClient client, WebSocket socket) {
+  private BridgeClient(Vertx vertx, WebSocketClient client, WebSocket socket) {
+    this.vertx = vertx;
     this.client = client;
     this.socket = socket;
     socket.handler(this::onFrame);
@@ -50,11 +53,53 @@ public final class BridgeClient implements AutoCloseable {
       options.setAllowOriginHeader(false); // the client would add one of its own
     }
     WebSocket socket = client.connect(options).await();
-    return new BridgeClient(client, socket);
+    return new BridgeClient(vertx, client, socket);
   }
 
   private void onFrame(Buffer data) {
     frames.add(new JsonObject(data));
+  }
+
+  /** Pings every 5 s as the browser client does; without pings the bridge closes a socket after 10 s. */
+  public BridgeClient keepAlive() {
+    long timer = vertx.setPeriodic(5_000, t -> {
+      if (!socket.isClosed()) {
+        socket.writeTextMessage(new JsonObject().put("type", "ping").encode());
+      }
+    });
+    socket.closeHandler(v -> {
+      closed = true;
+      vertx.cancelTimer(timer);
+    });
+    return this;
+  }
+
+  /**
+   * Waits for a message on {@code address} whose body matches; frames before it are consumed. Returns the
+   * body, or null after the timeout.
+   */
+  public JsonObject await(String address, Predicate<JsonObject> match, long timeoutMillis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    long left;
+    while ((left = deadline - System.currentTimeMillis()) > 0) {
+      JsonObject frame = frames.poll(left, TimeUnit.MILLISECONDS);
+      if (frame != null && "rec".equals(frame.getString("type")) && address.equals(frame.getString("address"))
+        && match.test(frame.getJsonObject("body"))) {
+        return frame.getJsonObject("body");
+      }
+    }
+    return null;
+  }
+
+  /** The bodies of the messages on {@code address} that arrived so far or arrive within the given time. */
+  public List<JsonObject> collect(String address, long millis) throws InterruptedException {
+    Thread.sleep(millis);
+    List<JsonObject> arrived = new ArrayList<>();
+    frames.drainTo(arrived);
+    return arrived.stream()
+      .filter(f -> "rec".equals(f.getString("type")) && address.equals(f.getString("address")))
+      .map(f -> f.getJsonObject("body"))
+      .toList();
   }
 
   public BridgeClient register(String address) {

@@ -68,10 +68,12 @@ public final class RabbitBroker implements BeforeAllCallback {
     return factory.newConnection("messenger-tests");
   }
 
-  /** Removes a test's exchange and stream. */
+  /** Removes a test's exchange and stream (null: none). */
   public static void delete(String exchange, String stream) {
     try (Connection connection = connect(); Channel channel = connection.createChannel()) {
-      channel.queueDelete(stream);
+      if (stream != null) {
+        channel.queueDelete(stream);
+      }
       channel.exchangeDelete(exchange);
     } catch (Exception e) {
       // Best effort: the names are unique per test.

@@ -51,6 +51,7 @@ public final class TestApp implements AutoCloseable {
         .put("exchange", exchange)
         .put("stream", stream)
         .put("reconnectIntervalMs", 500))
+      .put("presence", new JsonObject().put("exchange", exchange + ".presence"))
       .mergeIn(overrides, true);
     return new TestApp(config, port, exchange, stream);
   }
@@ -101,6 +102,7 @@ public final class TestApp implements AutoCloseable {
       stop();
     } finally {
       RabbitBroker.delete(exchange, stream);
+      RabbitBroker.delete(exchange + ".presence", null);
     }
   }
 
