@@ -51,7 +51,8 @@ public final class TestApp implements AutoCloseable {
         .put("exchange", exchange)
         .put("stream", stream)
         .put("reconnectIntervalMs", 500))
-      .put("presence", new JsonObject().put("exchange", exchange + ".presence"))
+      // No leave grace: a test that closes a tab and logs in with the same name next must not be refused.
+      .put("presence", new JsonObject().put("exchange", exchange + ".presence").put("leaveGraceMs", 0))
       .mergeIn(overrides, true);
     return new TestApp(config, port, exchange, stream);
   }
