@@ -63,7 +63,7 @@ class PresenceTest {
 
   /** A bridge socket (an open tab) of {@code user} on {@code app}, listening to presence and typing. */
   private BridgeClient tab(TestApp app, User user) {
-    BridgeClient tab = BridgeClient.connect(app.vertx, app.baseUrl(), user.cookieHeader(), app.baseUrl()).keepAlive();
+    BridgeClient tab = BridgeClient.connect(app.vertx, app.baseUrl(), user.cookieHeader(), app.baseUrl());
     tab.register(Addresses.CHAT_PRESENCE).register(Addresses.CHAT_TYPING);
     resources.add(tab);
     return tab;
@@ -298,7 +298,7 @@ class PresenceTest {
     Observers o = observers(a, b);
     User alice = login(a, "alice");
     // No keep-alive: like a tab whose network vanished. The bridge closes it after 10 s without a ping.
-    BridgeClient silent = BridgeClient.connect(a.vertx, a.baseUrl(), alice.cookieHeader(), a.baseUrl());
+    BridgeClient silent = BridgeClient.connect(a.vertx, a.baseUrl(), alice.cookieHeader(), a.baseUrl()).silence();
     resources.add(silent);
     long opened = System.currentTimeMillis();
     awaitPresence(o.daveTab(), joined("alice"));
@@ -309,27 +309,27 @@ class PresenceTest {
 
   @Test
   void aConnectionCutShorterThanTheExpiryChangesNothingALongerOneIsALeaveAndAJoin() throws Exception {
-    try (TcpProxy proxy = TcpProxy.toBroker()) {
+    try (TcpProxy proxy = TcpProxy.toBroker(true)) {
       TestApp a = app();
-      TestApp b = app(proxy.brokerUri());
+      TestApp b = app(proxy.uri());
       Observers o = observers(a, b);
 
-      proxy.cut();
+      proxy.down();
       Thread.sleep(EXPIRY / 2);
-      proxy.restore();
+      proxy.up();
       b.awaitHealthy();
       assertThat(notices(o.carolTab(), EXPIRY + 4 * HEARTBEAT)).as("short cut, seen from a").isEmpty();
       assertThat(notices(o.daveTab(), 0)).as("short cut, seen from b").isEmpty();
       assertThat(online(o.carol())).containsExactly("carol", "dave");
 
       long cut = System.currentTimeMillis();
-      proxy.cut();
+      proxy.down();
       awaitPresence(o.carolTab(), left("dave"));
       System.out.println("presence: instance cut off from the broker -> its users left on the others after "
         + (System.currentTimeMillis() - cut) + " ms (expiry " + EXPIRY + " ms)");
       Thread.sleep(EXPIRY);
       long restored = System.currentTimeMillis();
-      proxy.restore();
+      proxy.up();
       awaitPresence(o.carolTab(), joined("dave"));
       System.out.println("presence: connection restored -> its users back on the others after "
         + (System.currentTimeMillis() - restored) + " ms");
@@ -341,15 +341,15 @@ class PresenceTest {
   @Test
   void whenEveryInstanceLosesTheBrokerForLongerThanTheExpiryNobodyLeaves() throws Exception {
     // What a broker restart looks like to the instances, without restarting the shared broker.
-    try (TcpProxy proxy = TcpProxy.toBroker()) {
-      TestApp a = app(proxy.brokerUri());
-      TestApp b = app(proxy.brokerUri());
+    try (TcpProxy proxy = TcpProxy.toBroker(true)) {
+      TestApp a = app(proxy.uri());
+      TestApp b = app(proxy.uri());
       Observers o = observers(a, b);
 
-      proxy.cut();
+      proxy.down();
       Thread.sleep(2 * EXPIRY);
       long restored = System.currentTimeMillis();
-      proxy.restore();
+      proxy.up();
       a.awaitHealthy();
       b.awaitHealthy();
       System.out.println("presence: both instances healthy " + (System.currentTimeMillis() - restored) + " ms after the broker came back");

@@ -2,6 +2,7 @@ package messenger.rabbit;
 
 import com.rabbitmq.client.BasicProperties;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.rabbitmq.RabbitMQClient;
@@ -24,22 +25,40 @@ final class ChatPublisher {
   private final Settings.Rabbit rabbit;
   private final RabbitMQClient client;
   private final RabbitMQPublisher publisher;
+  private final Vertx vertx;
   private volatile boolean topologyReady;
+  private volatile int connections;
 
   ChatPublisher(Vertx vertx, Settings.Rabbit rabbit) {
     this.rabbit = rabbit;
+    this.vertx = vertx;
     this.client = RabbitMQClient.create(vertx, Topology.options(rabbit, "publisher", Integer.MAX_VALUE));
     // Runs on every (re)connect, before the publisher's own callback re-adds its confirm listener.
-    client.addConnectionEstablishedCallback(promise -> {
-      topologyReady = false;
-      Topology.declare(client, rabbit)
-        .onSuccess(v -> topologyReady = true)
-        .onFailure(err -> log.error("Could not declare the topology", err))
-        .onComplete(promise);
-    });
+    client.addConnectionEstablishedCallback(promise -> declareTopology(promise, ++connections));
     this.publisher = RabbitMQPublisher.create(vertx, client, new RabbitMQPublisherOptions()
       .setReconnectAttempts(Integer.MAX_VALUE)
       .setReconnectInterval(rabbit.reconnectIntervalMs()));
+  }
+
+  /**
+   * Retried until it works: right after a broker restart the stream may not be available yet, and giving
+   * up would leave a connected publisher that can never publish.
+   */
+  private void declareTopology(Promise<Void> connected, int connection) {
+    topologyReady = false;
+    Topology.declare(client, rabbit)
+      .onSuccess(v -> {
+        topologyReady = true;
+        connected.tryComplete();
+      })
+      .onFailure(err -> {
+        if (connection != connections) {
+          connected.tryFail(err); // a newer connection took over
+          return;
+        }
+        log.warn("Could not declare the topology ({}); retrying in {} ms", err.getMessage(), rabbit.reconnectIntervalMs());
+        vertx.setTimer(rabbit.reconnectIntervalMs(), t -> declareTopology(connected, connection));
+      });
   }
 
   /** Connects in the background, retrying until the broker answers. */

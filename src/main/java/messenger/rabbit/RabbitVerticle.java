@@ -1,6 +1,7 @@
 package messenger.rabbit;
 
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.EventBus;
@@ -10,12 +11,18 @@ import messenger.Addresses;
 import messenger.Settings;
 import messenger.chat.ChatMessage;
 import messenger.chat.History;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.concurrent.TimeUnit;
 
 /**
  * Owns this instance's RabbitMQ side: the confirmed publisher with its per-user publishers, and the one
  * reader of the chat log, whose messages it keeps as history and republishes on {@code chat.messages}.
  */
 public class RabbitVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(RabbitVerticle.class);
 
   /** Each instance reads the log itself: a clustered event bus must never carry a second copy. */
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
@@ -24,10 +31,17 @@ public class RabbitVerticle extends VerticleBase {
   private UserPublishers users;
   private ChatLog chatLog;
   private History history;
+  private Settings settings;
+  /** Publishes not yet answered; shutdown waits for them. */
+  private int inFlight;
+  private boolean draining;
+  private Promise<Void> drained;
+  private boolean brokerUp;
+  private long brokerChangedAt = System.currentTimeMillis();
 
   @Override
   public Future<?> start() {
-    Settings settings = Settings.from(config());
+    settings = Settings.from(config());
     history = new History(settings.chat().historySize());
     publisher = new ChatPublisher(vertx, settings.rabbit());
     users = new UserPublishers(publisher, settings.chat());
@@ -43,14 +57,41 @@ public class RabbitVerticle extends VerticleBase {
       .put("publishers", users.size())
       .put("history", history.size())));
     vertx.setPeriodic(30_000, t -> users.evictIdle(System.currentTimeMillis()));
+    vertx.setPeriodic(250, t -> logBrokerState());
 
     publisher.start();
     return chatLog.start(this::deliver);
   }
 
+  /**
+   * Graceful: new sends are refused, the ones in flight get their confirm (or their timeout), then the
+   * consumer acks what it read and both connections close.
+   */
   @Override
   public Future<?> stop() {
-    return Future.join(chatLog.stop(), publisher.stop());
+    draining = true;
+    drained = Promise.promise();
+    if (inFlight == 0) {
+      drained.tryComplete();
+    }
+    return drained.future()
+      .timeout(settings.rabbit().confirmTimeoutMs() + 1000, TimeUnit.MILLISECONDS)
+      .otherwiseEmpty()
+      .compose(v -> Future.join(chatLog.stop(), publisher.stop()));
+  }
+
+  private void logBrokerState() {
+    boolean up = publisher.isReady() && chatLog.isRunning();
+    if (up != brokerUp) {
+      long now = System.currentTimeMillis();
+      if (up) {
+        log.info("RabbitMQ is available: publishing and reading the chat log (after {} ms)", now - brokerChangedAt);
+      } else {
+        log.warn("RabbitMQ is unavailable: sends are answered 503 until it is back");
+      }
+      brokerUp = up;
+      brokerChangedAt = now;
+    }
   }
 
   private void deliver(ChatMessage message) {
@@ -59,9 +100,19 @@ public class RabbitVerticle extends VerticleBase {
   }
 
   private void publish(Message<JsonObject> request) {
+    if (draining) {
+      request.fail(SendRefused.UNAVAILABLE, "The server is shutting down; try again.");
+      return;
+    }
     JsonObject body = request.body();
     String id = body.getString("id");
+    inFlight++;
     users.publish(body.getString("sender"), id, body.getString("text"), System.currentTimeMillis())
+      .onComplete(ar -> {
+        if (--inFlight == 0 && draining) {
+          drained.tryComplete();
+        }
+      })
       .onSuccess(v -> request.reply(new JsonObject().put("id", id)))
       .onFailure(err -> {
         int status = err instanceof SendRefused refused ? refused.status : SendRefused.UNAVAILABLE;

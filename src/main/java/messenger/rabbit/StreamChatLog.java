@@ -46,6 +46,7 @@ final class StreamChatLog implements ChatLog {
   private int generation;
   private long lastOffset = -1;
   private boolean connecting;
+  private int failedAttempts;
   private boolean stopped;
   private long watchdog = -1;
   private long ackTag = -1;
@@ -105,11 +106,17 @@ final class StreamChatLog implements ChatLog {
         return client.basicConsumer(rabbit.stream(), consumeFrom(offset));
       })
       .onSuccess(c -> {
+        failedAttempts = 0;
         consumer = c;
         c.handler(message -> onDelivery(message, gen));
         c.exceptionHandler(err -> log.warn("Chat log consumer error", err));
       })
-      .onFailure(err -> log.warn("Chat log unavailable ({}); retrying every {} ms", err.getMessage(), rabbit.reconnectIntervalMs()))
+      .onFailure(err -> {
+        // Once per outage, not once per attempt.
+        if (failedAttempts++ == 0) {
+          log.warn("Chat log unavailable ({}); retrying every {} ms", err.getMessage(), rabbit.reconnectIntervalMs());
+        }
+      })
       .onComplete(ar -> connecting = false)
       .mapEmpty();
   }

@@ -6,6 +6,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.bridge.PermittedOptions;
@@ -22,19 +23,29 @@ import io.vertx.ext.web.handler.XFrameHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSBridgeOptions;
 import io.vertx.ext.web.handler.sockjs.SockJSHandler;
 import io.vertx.ext.web.handler.sockjs.SockJSHandlerOptions;
+import io.vertx.ext.web.handler.sockjs.SockJSSocket;
+import io.vertx.ext.web.handler.sockjs.BridgeEvent;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import io.vertx.ext.web.sstore.cookie.CookieSessionStore;
 import io.vertx.ext.web.templ.handlebars.HandlebarsTemplateEngine;
 import messenger.Addresses;
 import messenger.Settings;
 import messenger.chat.Rules;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Pages, JSON routes and the SockJS event-bus bridge. Stateless apart from the encrypted session cookie,
  * so any number of instances (in this process or others) can serve any request.
  */
 public class HttpVerticle extends VerticleBase {
+
+  private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
 
   static final String SESSION_COOKIE = "messenger.session";
   static final String USER = "user";
@@ -43,14 +54,25 @@ public class HttpVerticle extends VerticleBase {
   private Settings settings;
   private HandlebarsTemplateEngine templates;
   private PresenceRoutes presence;
+  private HttpServer server;
+  private final Set<SockJSSocket> bridgeSockets = new HashSet<>();
 
   @Override
   public Future<?> start() {
     settings = Settings.from(config());
     templates = HandlebarsTemplateEngine.create(vertx);
-    return vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true))
-      .requestHandler(router())
-      .listen(settings.http().port());
+    server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true)).requestHandler(router());
+    return server.listen(settings.http().port());
+  }
+
+  /**
+   * Closes the bridge sockets (pages reconnect, to another instance behind a load balancer) and lets
+   * requests in flight, such as sends awaiting their confirm, finish before the server closes.
+   */
+  @Override
+  public Future<?> stop() {
+    new ArrayList<>(bridgeSockets).forEach(socket -> socket.close(1001, "server shutting down"));
+    return server.shutdown(settings.rabbit().confirmTimeoutMs() + 2000, TimeUnit.MILLISECONDS);
   }
 
   private Router router() {
@@ -97,9 +119,10 @@ public class HttpVerticle extends VerticleBase {
       } else {
         ctx.next();
       }
-    }).subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()).bridge(bridgeOptions(), presence::onBridgeEvent));
+    }).subRouter(SockJSHandler.create(vertx, new SockJSHandlerOptions()).bridge(bridgeOptions(), this::onBridgeEvent));
 
-    router.route().last().handler(ctx -> ApiError.send(ctx, 404));
+    router.errorHandler(404, ctx -> ApiError.send(ctx, 404));
+    router.errorHandler(405, ctx -> ApiError.send(ctx, 405));
     router.route().failureHandler(ctx -> ApiError.send(ctx, ctx.statusCode()));
     return router;
   }
@@ -110,6 +133,50 @@ public class HttpVerticle extends VerticleBase {
       .addOutboundPermitted(new PermittedOptions().setAddressRegex(Addresses.BRIDGE_OUTBOUND_REGEX))
       .setMaxAddressLength(64)
       .setMaxHandlersPerSocket(16);
+  }
+
+  /**
+   * A socket that does not read its messages fills its write queue; it is cut off rather than allowed to
+   * grow the server's memory (its page reconnects and fills the gap from /history).
+   */
+  private void onBridgeEvent(BridgeEvent event) {
+    switch (event.type()) {
+      case SOCKET_CREATED -> {
+        bridgeSockets.add(event.socket());
+        presence.opened(event.socket()); // an open tab: its user is online
+      }
+      case SOCKET_CLOSED -> {
+        bridgeSockets.remove(event.socket());
+        presence.closed(event.socket());
+      }
+      case RECEIVE -> {
+        if (!canTakeMore(event.socket())) {
+          event.complete(false);
+          return;
+        }
+      }
+      default -> {
+      }
+    }
+    event.complete(true);
+  }
+
+  private static boolean canTakeMore(SockJSSocket socket) {
+    try {
+      if (!socket.writeQueueFull()) {
+        return true;
+      }
+      log.info("Closing the bridge socket of {}: it does not keep up with its messages", user(socket));
+      socket.close(4008, "too slow");
+    } catch (IllegalStateException closed) {
+      // closed already; the bridge drops its registrations when it notices
+    }
+    return false;
+  }
+
+  private static String user(SockJSSocket socket) {
+    Session session = socket.webSession();
+    return session == null ? null : session.get(USER);
   }
 
   private HealthCheckHandler health() {
@@ -200,7 +267,7 @@ public class HttpVerticle extends VerticleBase {
       return;
     }
     String contentType = ctx.request().getHeader("Content-Type");
-    if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+    if (contentType == null || !contentType.split(";", 2)[0].trim().equalsIgnoreCase("application/json")) {
       ApiError.send(ctx, 415);
       return;
     }

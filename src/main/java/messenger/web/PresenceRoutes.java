@@ -7,7 +7,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import io.vertx.ext.web.Session;
-import io.vertx.ext.web.handler.sockjs.BridgeEvent;
 import io.vertx.ext.web.handler.sockjs.SockJSSocket;
 import messenger.Addresses;
 
@@ -47,30 +46,24 @@ final class PresenceRoutes {
     router.post("/typing").handler(body).handler(sameOrigin).handler(this::typing);
   }
 
-  /** Every bridge event passes here; socket creation and closing are what presence needs. */
-  void onBridgeEvent(BridgeEvent event) {
-    switch (event.type()) {
-      case SOCKET_CREATED -> {
-        Session session = event.socket().webSession();
-        String user = session == null ? null : session.get(HttpVerticle.USER);
-        if (user != null) {
-          String id = UUID.randomUUID().toString();
-          sockets.put(id, event.socket());
-          ids.put(event.socket(), id);
-          tab(true, id, user, session.get(LOGIN));
-        }
-      }
-      case SOCKET_CLOSED -> {
-        String id = ids.remove(event.socket());
-        if (id != null) {
-          sockets.remove(id);
-          tab(false, id, null, null);
-        }
-      }
-      default -> {
-      }
+  /** A bridge socket of a logged-in session opened: one more tab of its user. */
+  void opened(SockJSSocket socket) {
+    Session session = socket.webSession();
+    String user = session == null ? null : session.get(HttpVerticle.USER);
+    if (user != null) {
+      String id = UUID.randomUUID().toString();
+      sockets.put(id, socket);
+      ids.put(socket, id);
+      tab(true, id, user, session.get(LOGIN));
     }
-    event.complete(true);
+  }
+
+  void closed(SockJSSocket socket) {
+    String id = ids.remove(socket);
+    if (id != null) {
+      sockets.remove(id);
+      tab(false, id, null, null);
+    }
   }
 
   private void tab(boolean open, String socket, String user, String login) {

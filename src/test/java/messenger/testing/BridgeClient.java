@@ -25,13 +25,23 @@ public final class BridgeClient implements AutoCloseable {
   private final WebSocket socket;
   private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   private volatile boolean closed;
+  private final long pinger;
 
   private BridgeClient(Vertx vertx, WebSocketClient client, WebSocket socket) {
     this.vertx = vertx;
     this.client = client;
     this.socket = socket;
     socket.handler(this::onFrame);
-    socket.closeHandler(v -> closed = true);
+    // The bridge closes sockets that stay silent past its ping timeout (10 s); browsers ping every 5 s.
+    pinger = vertx.setPeriodic(5000, t -> {
+      if (!socket.isClosed()) {
+        socket.writeTextMessage("{\"type\":\"ping\"}");
+      }
+    });
+    socket.closeHandler(v -> {
+      closed = true;
+      vertx.cancelTimer(pinger);
+    });
   }
 
   public static BridgeClient open(TestApp app, User user) {
@@ -60,17 +70,9 @@ public final class BridgeClient implements AutoCloseable {
     frames.add(new JsonObject(data));
   }
 
-  /** Pings every 5 s as the browser client does; without pings the bridge closes a socket after 10 s. */
-  public BridgeClient keepAlive() {
-    long timer = vertx.setPeriodic(5_000, t -> {
-      if (!socket.isClosed()) {
-        socket.writeTextMessage(new JsonObject().put("type", "ping").encode());
-      }
-    });
-    socket.closeHandler(v -> {
-      closed = true;
-      vertx.cancelTimer(timer);
-    });
+  /** Stops pinging, like a tab whose network silently vanished: the bridge closes it after its ping timeout. */
+  public BridgeClient silence() {
+    vertx.cancelTimer(pinger);
     return this;
   }
 

@@ -8,7 +8,16 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 import org.testcontainers.DockerClientFactory;
 import org.testcontainers.containers.RabbitMQContainer;
 
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 
@@ -66,6 +75,28 @@ public final class RabbitBroker implements BeforeAllCallback {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setUri(uri());
     return factory.newConnection("messenger-tests");
+  }
+
+  /** The message ids in a stream, in log order, as a plain AMQP client reads them. */
+  public static List<String> readLog(String stream) throws Exception {
+    List<String> ids = Collections.synchronizedList(new ArrayList<>());
+    try (Connection connection = connect()) {
+      Channel channel = connection.createChannel();
+      channel.basicQos(1000);
+      AtomicLong lastDelivery = new AtomicLong(System.currentTimeMillis());
+      channel.basicConsume(stream, false, Map.of("x-stream-offset", "first"), new DefaultConsumer(channel) {
+        @Override
+        public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) throws IOException {
+          ids.add(properties.getMessageId());
+          lastDelivery.set(System.currentTimeMillis());
+          channel.basicAck(envelope.getDeliveryTag(), false);
+        }
+      });
+      while (System.currentTimeMillis() - lastDelivery.get() < 1500) {
+        Thread.sleep(100);
+      }
+    }
+    return new ArrayList<>(ids);
   }
 
   /** Removes a test's exchange and stream (null: none). */

@@ -12,76 +12,85 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * A TCP proxy in front of the broker that a test can cut and restore, to see what an app does when its
- * connections die (as in a broker restart or a network failure) without touching the shared broker.
- * While cut, open connections are closed and new ones are closed as soon as they arrive.
+ * A TCP proxy between the app and the broker, to cut connections or make the broker unreachable without
+ * touching the real broker (which other tests share).
  */
 public final class TcpProxy implements AutoCloseable {
 
   private final Vertx vertx = Vertx.vertx();
-  private final NetServer server;
-  private final NetClient client;
   private final String targetHost;
   private final int targetPort;
-  private final Set<NetSocket> open = ConcurrentHashMap.newKeySet();
-  private volatile boolean cut;
+  public final int port = TestApp.freePort();
+  private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
+  private final NetClient client;
+  private NetServer server;
 
   private TcpProxy(String targetHost, int targetPort) {
     this.targetHost = targetHost;
     this.targetPort = targetPort;
-    this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true).setConnectTimeout(2000));
-    this.server = vertx.createNetServer(new NetServerOptions().setHost("127.0.0.1").setTcpNoDelay(true))
-      .connectHandler(this::accept);
-    server.listen(0).await();
+    this.client = vertx.createNetClient(new NetClientOptions().setTcpNoDelay(true));
   }
 
-  /** A proxy to the broker the tests use. */
-  public static TcpProxy toBroker() {
+  /** A proxy to the test broker; listening when {@code up}, else refusing connections like a stopped broker. */
+  public static TcpProxy toBroker(boolean up) {
     URI uri = URI.create(RabbitBroker.uri());
-    return new TcpProxy(uri.getHost(), uri.getPort() == -1 ? 5672 : uri.getPort());
-  }
-
-  /** The broker URI with this proxy in its place. */
-  public String brokerUri() {
-    URI uri = URI.create(RabbitBroker.uri());
-    return uri.getScheme() + "://" + uri.getRawUserInfo() + "@127.0.0.1:" + server.actualPort() + uri.getRawPath();
-  }
-
-  private void accept(NetSocket inbound) {
-    if (cut) {
-      inbound.close();
-      return;
+    TcpProxy proxy = new TcpProxy(uri.getHost(), uri.getPort() == -1 ? 5672 : uri.getPort());
+    if (up) {
+      proxy.up();
     }
-    inbound.pause();
-    client.connect(targetPort, targetHost).onSuccess(outbound -> {
-      open.add(inbound);
-      open.add(outbound);
-      inbound.closeHandler(v -> {
-        open.remove(inbound);
-        outbound.close();
-      });
-      outbound.closeHandler(v -> {
-        open.remove(outbound);
-        inbound.close();
-      });
-      inbound.pipeTo(outbound);
-      outbound.pipeTo(inbound);
-      inbound.resume();
-    }).onFailure(err -> inbound.close());
+    return proxy;
   }
 
-  /** Closes every connection through the proxy and refuses new ones until {@link #restore()}. */
+  /** The broker URI as seen through this proxy. */
+  public String uri() {
+    URI broker = URI.create(RabbitBroker.uri());
+    return broker.getScheme() + "://" + broker.getRawUserInfo() + "@localhost:" + port + (broker.getRawPath() == null ? "" : broker.getRawPath());
+  }
+
+  public synchronized void up() {
+    if (server == null) {
+      server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setHost("127.0.0.1"))
+        .connectHandler(this::proxy);
+      server.listen(port, "127.0.0.1").await();
+    }
+  }
+
+  /** Stops listening and drops every connection: the broker is gone. */
+  public synchronized void down() {
+    if (server != null) {
+      server.close().await();
+      server = null;
+    }
+    cut();
+  }
+
+  /** Drops every connection but keeps listening: a network hiccup. */
   public void cut() {
-    cut = true;
-    open.forEach(NetSocket::close);
+    sockets.forEach(NetSocket::close);
+    sockets.clear();
   }
 
-  public void restore() {
-    cut = false;
+  private void proxy(NetSocket inbound) {
+    inbound.pause();
+    client.connect(targetPort, targetHost).onComplete(ar -> {
+      if (ar.failed()) {
+        inbound.close();
+        return;
+      }
+      NetSocket outbound = ar.result();
+      sockets.add(inbound);
+      sockets.add(outbound);
+      inbound.closeHandler(v -> outbound.close());
+      outbound.closeHandler(v -> inbound.close());
+      inbound.handler(outbound::write);
+      outbound.handler(inbound::write);
+      inbound.resume();
+    });
   }
 
   @Override
   public void close() {
+    down();
     vertx.close().await();
   }
 }

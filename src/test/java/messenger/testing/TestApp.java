@@ -17,6 +17,8 @@ import java.util.UUID;
 /** The real application in this JVM, on a free port, with an exchange and stream of its own. */
 public final class TestApp implements AutoCloseable {
 
+  private static final HttpClient HTTP = HttpClient.newHttpClient();
+
   public final Vertx vertx = Vertx.vertx();
   public final int port;
   public final String exchange;
@@ -28,7 +30,6 @@ public final class TestApp implements AutoCloseable {
     this.exchange = exchange;
     this.stream = stream;
     this.deploymentId = vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config)).await();
-    awaitHealthy();
   }
 
   public static TestApp start() {
@@ -42,6 +43,13 @@ public final class TestApp implements AutoCloseable {
   }
 
   public static TestApp start(String exchange, String stream, JsonObject overrides) {
+    TestApp app = launch(exchange, stream, overrides);
+    app.awaitHealthy();
+    return app;
+  }
+
+  /** Starts without waiting for the broker: the app may well be unhealthy. */
+  public static TestApp launch(String exchange, String stream, JsonObject overrides) {
     int port = freePort();
     JsonObject config = new JsonObject()
       .put("http", new JsonObject().put("port", port).put("instances", 1))
@@ -71,24 +79,27 @@ public final class TestApp implements AutoCloseable {
 
   /** Waits until /health says UP: the broker is connected and the chat log is being read. */
   public void awaitHealthy() {
-    HttpClient http = HttpClient.newHttpClient();
     long deadline = System.currentTimeMillis() + 20_000;
     while (System.currentTimeMillis() < deadline) {
-      try {
-        HttpResponse<String> res = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/health"))
-          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-        if (res.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException e) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
+      if (health() == 200) {
+        return;
       }
       sleep(100);
     }
     throw new IllegalStateException("The app did not become healthy within 20 s");
+  }
+
+  /** The status of GET /health, or 0 when nothing answers. */
+  public int health() {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/health"))
+        .timeout(Duration.ofSeconds(3)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
+    } catch (IOException e) {
+      return 0;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /** Stops the app; the exchange and stream stay (see {@link #close()}). */
@@ -115,7 +126,7 @@ public final class TestApp implements AutoCloseable {
     }
   }
 
-  static void sleep(long millis) {
+  public static void sleep(long millis) {
     try {
       Thread.sleep(millis);
     } catch (InterruptedException e) {

@@ -1,0 +1,118 @@
+package messenger;
+
+import io.vertx.core.json.JsonObject;
+import messenger.testing.ChatLoad;
+import messenger.testing.RabbitBroker;
+import messenger.testing.TcpProxy;
+import messenger.testing.TestApp;
+import messenger.testing.User;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Connection faults between the app and the broker, made with a TCP proxy so the shared broker is left
+ * alone: a cut connection, an unreachable broker, and an app started before its broker.
+ */
+@ExtendWith(RabbitBroker.class)
+class FaultToleranceTest {
+
+  private static JsonObject through(TcpProxy proxy) {
+    return new JsonObject()
+      .put("rabbitmq", new JsonObject().put("uri", proxy.uri()).put("confirmTimeoutMs", 2000))
+      .put("chat", new JsonObject().put("ratePerSecond", 100).put("rateBurst", 100));
+  }
+
+  private static String name() {
+    return "fault-" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  @Test
+  void aCutConnectionLosesAndDuplicatesNothing() throws Exception {
+    String name = name();
+    try (TcpProxy proxy = TcpProxy.toBroker(true);
+         TestApp app = TestApp.start(name, name + ".log", through(proxy))) {
+      ChatLoad load = new ChatLoad(app, 2, 20, 50);
+      load.start();
+      TestApp.sleep(2000);
+      long cutAt = System.currentTimeMillis();
+      proxy.cut();
+      TestApp.sleep(6000);
+      load.stop();
+      load.collect();
+      long recoveredAt = load.firstAcceptedAfter(cutAt + 50);
+      System.out.println("connection cut: " + load.verify() + ", sending again " + (recoveredAt - cutAt) + " ms after the cut");
+      assertThat(recoveredAt).as("sends accepted again after the cut").isPositive();
+      assertThat(recoveredAt - cutAt).isLessThan(10_000);
+      load.close();
+    }
+  }
+
+  @Test
+  void anUnreachableBrokerMeans503AndRecoveryWhenItIsBack() throws Exception {
+    String name = name();
+    try (TcpProxy proxy = TcpProxy.toBroker(true);
+         TestApp app = TestApp.start(name, name + ".log", through(proxy))) {
+      ChatLoad load = new ChatLoad(app, 2, 20, 50);
+      AtomicBoolean sawDown = new AtomicBoolean();
+      load.start();
+      TestApp.sleep(1500);
+      proxy.down();
+      long deadline = System.currentTimeMillis() + 4000;
+      while (System.currentTimeMillis() < deadline) {
+        if (app.health() == 503) {
+          sawDown.set(true);
+        }
+        TestApp.sleep(100);
+      }
+      long upAt = System.currentTimeMillis();
+      proxy.up();
+      long healthyAt = -1;
+      while (healthyAt < 0 && System.currentTimeMillis() < upAt + 15_000) {
+        if (app.health() == 200) {
+          healthyAt = System.currentTimeMillis();
+        }
+        TestApp.sleep(50);
+      }
+      TestApp.sleep(2000);
+      load.stop();
+      load.collect();
+      System.out.println("broker unreachable for 4 s: " + load.verify() + ", /health UP " + (healthyAt - upAt)
+        + " ms after the broker came back, sending again after " + (load.firstAcceptedAfter(upAt) - upAt) + " ms");
+      assertThat(sawDown).as("/health said DOWN during the outage").isTrue();
+      assertThat(healthyAt).as("/health UP again").isPositive();
+      assertThat(healthyAt - upAt).isLessThan(10_000);
+      assertThat(load.statusCounts()).as("sends during the outage were refused").containsKey(503);
+      assertThat(load.statusCounts().keySet()).as("only 202 and 503").containsOnly(202, 503);
+      load.close();
+    }
+  }
+
+  @Test
+  void anAppStartedBeforeItsBrokerServesPagesRefusesSendsAndConnectsLater() throws Exception {
+    String name = name();
+    try (TcpProxy proxy = TcpProxy.toBroker(false);
+         TestApp app = TestApp.launch(name, name + ".log", through(proxy))) {
+      assertThat(app.health()).isEqualTo(503);
+      User user = new User(app.baseUrl(), "early");
+      assertThat(user.get("/").statusCode()).isEqualTo(200);
+      assertThat(user.login().statusCode()).isEqualTo(303);
+      assertThat(user.get("/chat").statusCode()).isEqualTo(200);
+      assertThat(user.send("too early").statusCode()).isEqualTo(503);
+
+      TestApp.sleep(2000); // several failed connection attempts: no crash, no give-up
+      long upAt = System.currentTimeMillis();
+      proxy.up();
+      app.awaitHealthy();
+      System.out.println("app started before its broker: healthy " + (System.currentTimeMillis() - upAt) + " ms after the broker came up");
+      assertThat(user.send("now it works").statusCode()).isEqualTo(202);
+      JsonObject history = new JsonObject(user.get("/history").body());
+      assertThat(history.getJsonArray("messages").stream().map(m -> ((JsonObject) m).getString("text")))
+        .containsExactly("now it works");
+    }
+  }
+}
