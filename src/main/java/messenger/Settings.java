@@ -13,7 +13,7 @@ import java.util.List;
 public record Settings(Http http, Rabbit rabbit, Chat chat, String sessionSecret) {
 
   public record Http(int port, int instances, List<String> allowedOrigins, int maxBodyBytes,
-                     long sessionTimeoutMinutes) {
+                     long sessionTimeoutMinutes, int socketSendBufferBytes) {
   }
 
   public record Rabbit(String uri, String exchange, String stream, String streamMaxAge, int prefetch,
@@ -56,7 +56,8 @@ public record Settings(Http http, Rabbit rabbit, Chat chat, String sessionSecret
         Math.max(1, http.getInteger("instances", Runtime.getRuntime().availableProcessors())),
         http.getJsonArray("allowedOrigins", new JsonArray()).stream().map(Object::toString).toList(),
         http.getInteger("maxBodyBytes", 16384),
-        http.getLong("sessionTimeoutMinutes", 1440L)),
+        http.getLong("sessionTimeoutMinutes", 1440L),
+        http.getInteger("socketSendBufferBytes", 65536)),
       new Rabbit(
         rabbit.getString("uri", "amqp://guest:guest@localhost:5672"),
         rabbit.getString("exchange", "messenger"),

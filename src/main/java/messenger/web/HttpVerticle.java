@@ -61,7 +61,12 @@ public class HttpVerticle extends VerticleBase {
   public Future<?> start() {
     settings = Settings.from(config());
     templates = HandlebarsTemplateEngine.create(vertx);
-    server = vertx.createHttpServer(new HttpServerOptions().setTcpNoDelay(true)).requestHandler(router());
+    // A bounded send buffer per connection: a browser that stops reading is noticed (and cut off) after
+    // tens of kilobytes instead of the megabytes the kernel would otherwise buffer for it.
+    server = vertx.createHttpServer(new HttpServerOptions()
+        .setTcpNoDelay(true)
+        .setSendBufferSize(settings.http().socketSendBufferBytes()))
+      .requestHandler(router());
     return server.listen(settings.http().port());
   }
 
@@ -161,13 +166,15 @@ public class HttpVerticle extends VerticleBase {
     event.complete(true);
   }
 
-  private static boolean canTakeMore(SockJSSocket socket) {
+  private boolean canTakeMore(SockJSSocket socket) {
     try {
       if (!socket.writeQueueFull()) {
         return true;
       }
-      log.info("Closing the bridge socket of {}: it does not keep up with its messages", user(socket));
-      socket.close(4008, "too slow");
+      if (bridgeSockets.remove(socket)) { // once per socket
+        log.info("Closing the bridge socket of {}: it does not keep up with its messages", user(socket));
+        socket.close(4008, "too slow");
+      }
     } catch (IllegalStateException closed) {
       // closed already; the bridge drops its registrations when it notices
     }

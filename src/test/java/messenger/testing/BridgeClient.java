@@ -4,6 +4,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketClient;
+import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
 import io.vertx.core.json.JsonObject;
 
@@ -51,7 +52,8 @@ public final class BridgeClient implements AutoCloseable {
   /** Opens the raw bridge socket with the given cookie and Origin (either may be null); fails if refused. */
   public static BridgeClient connect(Vertx vertx, String baseUrl, String cookie, String origin) {
     URI uri = URI.create(baseUrl);
-    WebSocketClient client = vertx.createWebSocketClient();
+    // A small receive buffer, so that a client that stops reading shows it quickly.
+    WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(16 * 1024));
     WebSocketConnectOptions options = new WebSocketConnectOptions()
       .setHost(uri.getHost()).setPort(uri.getPort()).setURI("/eventbus/websocket");
     if (cookie != null) {
@@ -151,6 +153,15 @@ public final class BridgeClient implements AutoCloseable {
       }
     }
     return result;
+  }
+
+  /** Stops reading from the socket, like a stalled browser tab. */
+  public void stopReading() {
+    socket.pause();
+  }
+
+  public void resumeReading() {
+    socket.resume();
   }
 
   public boolean isClosed() {
