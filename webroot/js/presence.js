@@ -77,9 +77,16 @@
         return;
       }
       var event = message.body;
-      event.joined.forEach(function (name) { window.Messenger.notice(name + ' joined'); });
+      // Not about oneself: whether a page hears of its own arrival depends on how fast it registered.
+      event.joined.forEach(function (name) {
+        if (name !== me) {
+          window.Messenger.notice(name + ' joined');
+        }
+      });
       event.left.forEach(function (name) {
-        window.Messenger.notice(name + ' left');
+        if (name !== me) {
+          window.Messenger.notice(name + ' left');
+        }
         stopTyping(name);
       });
       apply(event);
