@@ -1,7 +1,8 @@
 /*
  * Who is online and who is typing, on the chat page (loaded after chat.js, on its event bus).
- * The list comes from GET /presence on every (re)connection, then from "chat.presence" events, each of which
- * carries the whole list, a version and the names that joined or left (shown as notices in the conversation).
+ * The list comes on "chat.presence": the server sends the current list as soon as the page listens (on every
+ * (re)connection), then an event on every change, each carrying the whole list, a version and the names that
+ * joined or left (shown as notices in the conversation).
  * Typing: at most one POST /typing every 3 s while the user types; others' "chat.typing" events show
  * "alice is typing…" for a few seconds, or until a message from her arrives. Names only ever go in textContent.
  */
@@ -101,9 +102,6 @@
         stopTyping(message.body.sender);
       }
     });
-    fetch('/presence', { credentials: 'same-origin' }).then(function (res) {
-      return res.ok ? res.json().then(apply) : null;
-    }, function () { /* the next event brings the list */ });
   });
 
   input.addEventListener('input', function () {

@@ -172,6 +172,21 @@ class PresenceTest {
   }
 
   @Test
+  void aTabThatStartsListeningGetsTheRosterAtOnce() throws Exception {
+    TestApp a = app();
+    TestApp b = app();
+    Observers o = observers(a, b);
+    BridgeClient late = BridgeClient.connect(a.vertx, a.baseUrl(), o.carol().cookieHeader(), a.baseUrl());
+    resources.add(late);
+    late.register(Addresses.CHAT_PRESENCE);
+    JsonObject roster = awaitPresence(late, e -> true);
+    assertThat(roster.getJsonArray("online")).isEqualTo(new JsonArray().add("carol").add("dave"));
+    assertThat(roster.getJsonArray("joined")).isEmpty();
+    assertThat(roster.getJsonArray("left")).isEmpty();
+    assertThat(roster.getLong("version")).isEqualTo(new JsonObject(o.carol().get("/presence").body()).getLong("version"));
+  }
+
+  @Test
   void aReloadIsNeitherALeaveNorAJoin() throws Exception {
     TestApp a = app();
     TestApp b = app();
@@ -213,7 +228,10 @@ class PresenceTest {
     }
     assertThat(onA.isClosed()).as("the logged-out tab on a is closed").isTrue();
     assertThat(onB.isClosed()).as("the logged-out tab on b is closed").isTrue();
-    assertThat(notices(o.carolTab(), 0)).containsExactly("alice joined", "alice left");
+    awaitPresence(o.carolTab(), joined("alice"));
+    awaitPresence(o.carolTab(), left("alice"));
+    assertThat(notices(o.carolTab(), 4 * HEARTBEAT)).isEmpty();
+    assertThat(notices(o.daveTab(), 0)).isEmpty();
 
     assertThat(new User(b.baseUrl(), "alice").login().statusCode()).as("the name is free again").isEqualTo(303);
   }

@@ -60,6 +60,11 @@ public class PresenceVerticle extends VerticleBase {
   private long quietUntil;
   private boolean connecting;
   private boolean stopped;
+  /**
+   * Connected, with the queue consumed and everyone's expiry time renewed. Only then may others expire: in
+   * the moments between connecting and consuming, everyone would look silent for the length of the outage.
+   */
+  private boolean listening;
 
   @Override
   public Future<?> start() {
@@ -104,6 +109,7 @@ public class PresenceVerticle extends VerticleBase {
       return Future.succeededFuture();
     }
     connecting = true;
+    listening = false;
     return client.start()
       .compose(v -> client.exchangeDeclare(presence.exchange(), "fanout", false, false))
       .compose(v -> client.queueDeclare("", false, true, true))
@@ -116,6 +122,7 @@ public class PresenceVerticle extends VerticleBase {
           quietUntil = now + presence.heartbeatMs();
         }
         roster.touchAll(now);
+        listening = true;
         announce(true);
         log.info("Presence connected as {} on exchange '{}'", id, presence.exchange());
       })
@@ -128,8 +135,15 @@ public class PresenceVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     lastTyping.values().removeIf(at -> now - at >= presence.typingIntervalMs());
     localChanged(); // ends grace times that are over
-    if (client.isConnected()) {
-      changed(roster.expire(now));
+    if (listening && client.isConnected()) {
+      Roster.Change expired = roster.expire(now);
+      if (!expired.isEmpty()) {
+        log.info("An instance was not heard from for {} ms: {} left", presence.expiryMs(), expired.left());
+      }
+      changed(expired);
+    } else if (listening) {
+      listening = false;
+      log.warn("Presence lost the broker: nobody expires until it is back");
     }
   }
 

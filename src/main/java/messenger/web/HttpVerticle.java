@@ -154,6 +154,7 @@ public class HttpVerticle extends VerticleBase {
         bridgeSockets.remove(event.socket());
         presence.closed(event.socket());
       }
+      case REGISTERED -> presence.registered(event.socket(), event.getRawMessage());
       case RECEIVE -> {
         if (!canTakeMore(event.socket())) {
           event.complete(false);

@@ -3,6 +3,7 @@ package messenger.web;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -16,8 +17,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * The web side of presence: a bridge socket is an open tab, reported to the PresenceVerticle; {@code GET
- * /presence} gives the roster a page starts from; {@code POST /typing} reports typing. One per HttpVerticle
+ * The web side of presence: a bridge socket is an open tab, reported to the PresenceVerticle; a socket that
+ * starts listening to {@code chat.presence} gets the roster at once; {@code GET /presence} gives it over
+ * HTTP; {@code POST /typing} reports typing. One per HttpVerticle
  * instance: it only knows the sockets of its own event loop.
  */
 final class PresenceRoutes {
@@ -63,6 +65,20 @@ final class PresenceRoutes {
     if (id != null) {
       sockets.remove(id);
       tab(false, id, null, null);
+    }
+  }
+
+  /**
+   * A socket started listening: if to {@code chat.presence}, it gets the current roster at once, on that
+   * address, so that a page never misses a change between loading the list and listening for changes.
+   */
+  void registered(SockJSSocket socket, JsonObject frame) {
+    if (Addresses.CHAT_PRESENCE.equals(frame.getString("address"))) {
+      vertx.eventBus().<JsonObject>request(Addresses.PRESENCE_QUERY, new JsonObject()).onSuccess(reply -> {
+        JsonObject roster = reply.body().put("joined", new JsonArray()).put("left", new JsonArray());
+        socket.write(new JsonObject().put("type", "rec").put("address", Addresses.CHAT_PRESENCE).put("body", roster).toBuffer())
+          .onFailure(err -> { /* closed meanwhile */ });
+      });
     }
   }
 
