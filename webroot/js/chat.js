@@ -41,10 +41,20 @@
     newMessages.hidden = true;
   }
 
+  /** One of eight name colours, the same for a name in every window. */
+  function hueOf(name) {
+    var hash = 0;
+    for (var i = 0; i < name.length; i++) {
+      hash = (hash * 31 + name.charCodeAt(i)) | 0;
+    }
+    return String(Math.abs(hash) % 8);
+  }
+
   function buildItem(id, sender, text) {
     var li = document.createElement('li');
     li.className = 'message ' + (sender === me ? 'mine' : 'theirs');
     li.setAttribute('data-id', id);
+    li.setAttribute('data-hue', hueOf(sender));
     var meta = document.createElement('div');
     meta.className = 'meta';
     var who = document.createElement('span');

@@ -7,10 +7,9 @@ import messenger.testing.Probe;
 import messenger.testing.RabbitBroker;
 import messenger.testing.TestApp;
 import messenger.testing.User;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -30,17 +29,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(RabbitBroker.class)
 class AbuseTest {
 
-  private static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass();
 
   private static void othersStillFine() {
     User bystander = app.user("bystander-" + UUID.randomUUID().toString().substring(0, 6));

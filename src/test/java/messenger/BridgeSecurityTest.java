@@ -6,10 +6,9 @@ import messenger.testing.Probe;
 import messenger.testing.RabbitBroker;
 import messenger.testing.TestApp;
 import messenger.testing.User;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.util.List;
 
@@ -20,17 +19,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @ExtendWith(RabbitBroker.class)
 class BridgeSecurityTest {
 
-  private static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass();
 
   /** The body of the first error frame that arrives, or null. */
   private static String errorBody(BridgeClient bridge) throws InterruptedException {

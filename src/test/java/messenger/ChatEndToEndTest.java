@@ -6,10 +6,9 @@ import messenger.testing.Probe;
 import messenger.testing.RabbitBroker;
 import messenger.testing.TestApp;
 import messenger.testing.User;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
@@ -22,17 +21,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(RabbitBroker.class)
 class ChatEndToEndTest {
 
-  private static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass();
 
   @Test
   void everyoneReceivesEveryMessageOnceInTheSameOrder() throws Exception {
@@ -112,6 +102,7 @@ class ChatEndToEndTest {
     for (int i = 0; i < 6; i++) {
       assertThat(dave.send("history " + i).statusCode()).isEqualTo(202);
     }
+    dave.awaitInHistory("history 5");
     JsonObject newest = new JsonObject(dave.get("/history?limit=6").body());
     newest.getJsonArray("messages").forEach(m -> seqs.add(((JsonObject) m).getLong("seq")));
     assertThat(seqs).hasSize(6).isSorted();

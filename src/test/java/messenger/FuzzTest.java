@@ -8,10 +8,10 @@ import messenger.testing.Probe;
 import messenger.testing.RabbitBroker;
 import messenger.testing.TestApp;
 import messenger.testing.User;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -40,17 +40,12 @@ class FuzzTest {
   private static final String[] NASTY = {"\u0000", "\u202E", "\uD83D\uDE00", "<script>", "\"", "\\", "\n", "\uFFFF",
     "\uD800", "%00", "{{x}}", "' OR 1=1", "\u0007", " "};
 
-  private static TestApp app;
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass(new JsonObject().put("http", new JsonObject().put("maxBodyBytes", 4096)));
 
   @BeforeAll
-  static void start() {
+  static void announceSeed() {
     System.out.println("fuzz seed: " + SEED + " (replay with -Dfuzz.seed=" + SEED + ")");
-    app = TestApp.start(new JsonObject().put("http", new JsonObject().put("maxBodyBytes", 4096)));
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
   }
 
   private static String randomText(Random random, int maxLength) {

@@ -4,10 +4,9 @@ import io.vertx.core.json.JsonObject;
 import messenger.testing.RabbitBroker;
 import messenger.testing.TestApp;
 import messenger.testing.User;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -19,17 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 @ExtendWith(RabbitBroker.class)
 class HttpApiTest {
 
-  private static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start(new JsonObject().put("chat", new JsonObject().put("rateBurst", 1000)));
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass(new JsonObject().put("chat", new JsonObject().put("rateBurst", 1000)));
 
   private static User anonymous() {
     return new User(app.baseUrl(), "nobody");

@@ -4,10 +4,9 @@ import io.vertx.core.json.JsonObject;
 import messenger.testing.RabbitBroker;
 import messenger.testing.TestApp;
 import messenger.testing.User;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -23,17 +22,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 class SessionSecurityTest {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
-  private static TestApp app;
-
-  @BeforeAll
-  static void start() {
-    app = TestApp.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    app.close();
-  }
+  @RegisterExtension
+  static final TestApp app = TestApp.perClass();
 
   private static HttpResponse<String> get(TestApp target, String path, String cookie) throws Exception {
     HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(target.baseUrl() + path));

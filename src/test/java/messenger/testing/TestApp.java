@@ -4,6 +4,9 @@ import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import messenger.MainVerticle;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -14,8 +17,12 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
 
-/** The real application in this JVM, on a free port, with an exchange and stream of its own. */
-public final class TestApp implements AutoCloseable {
+/**
+ * The real application in this JVM, on a free port, with an exchange and stream of its own. Either
+ * started by a test ({@link #start()}) or shared by a test class:
+ * {@code @RegisterExtension static final TestApp app = TestApp.perClass();}
+ */
+public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -23,13 +30,39 @@ public final class TestApp implements AutoCloseable {
   public final int port;
   public final String exchange;
   public final String stream;
-  private final String deploymentId;
+  private final JsonObject config;
+  private String deploymentId;
 
   private TestApp(JsonObject config, int port, String exchange, String stream) {
+    this.config = config;
     this.port = port;
     this.exchange = exchange;
     this.stream = stream;
-    this.deploymentId = vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config)).await();
+  }
+
+  private TestApp deploy() {
+    deploymentId = vertx.deployVerticle(new MainVerticle(), new DeploymentOptions().setConfig(config)).await();
+    return this;
+  }
+
+  /** An app started before the test class's first test and closed after its last. */
+  public static TestApp perClass() {
+    return perClass(new JsonObject());
+  }
+
+  public static TestApp perClass(JsonObject overrides) {
+    String name = "test-" + UUID.randomUUID().toString().substring(0, 8);
+    return create(name, name + ".log", overrides);
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    deploy().awaitHealthy();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    close();
   }
 
   public static TestApp start() {
@@ -50,9 +83,12 @@ public final class TestApp implements AutoCloseable {
 
   /** Starts without waiting for the broker: the app may well be unhealthy. */
   public static TestApp launch(String exchange, String stream, JsonObject overrides) {
-    int port = freePort();
+    return create(exchange, stream, overrides).deploy();
+  }
+
+  private static TestApp create(String exchange, String stream, JsonObject overrides) {
     JsonObject config = new JsonObject()
-      .put("http", new JsonObject().put("port", port).put("instances", 1))
+      .put("http", new JsonObject().put("port", freePort()).put("instances", 1))
       .put("session", new JsonObject().put("secret", "test-secret"))
       .put("rabbitmq", new JsonObject()
         .put("uri", RabbitBroker.uri())
@@ -62,7 +98,8 @@ public final class TestApp implements AutoCloseable {
       // No leave grace: a test that closes a tab and logs in with the same name next must not be refused.
       .put("presence", new JsonObject().put("exchange", exchange + ".presence").put("leaveGraceMs", 0))
       .mergeIn(overrides, true);
-    return new TestApp(config, port, exchange, stream);
+    // An override may pin the port, e.g. to restart the app where browsers expect it.
+    return new TestApp(config, config.getJsonObject("http").getInteger("port"), exchange, stream);
   }
 
   public String baseUrl() {

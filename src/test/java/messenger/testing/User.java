@@ -12,6 +12,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.stream.Collectors;
 
 /** One person using the HTTP API, with a cookie jar of their own, like a browser. */
@@ -77,6 +78,26 @@ public final class User {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** GET /history with the given query, as a list of messages. */
+  public List<JsonObject> history(String query) {
+    HttpResponse<String> res = get("/history" + query);
+    if (res.statusCode() != 200) {
+      throw new IllegalStateException("history: " + res.statusCode() + " " + res.body());
+    }
+    return new JsonObject(res.body()).getJsonArray("messages").stream().map(m -> (JsonObject) m).toList();
+  }
+
+  /** A confirmed message reaches the history an instant after its 202: wait for it (10 s at most). */
+  public void awaitInHistory(String text) {
+    long deadline = System.currentTimeMillis() + 10_000;
+    while (history("?limit=200").stream().noneMatch(m -> text.equals(m.getString("text")))) {
+      if (System.currentTimeMillis() > deadline) {
+        throw new IllegalStateException("'" + text + "' did not reach the history within 10 s");
+      }
+      TestApp.sleep(20);
     }
   }
 
