@@ -15,8 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * An instance that goes away, as a separate process (the fat jar) next to an in-JVM instance: stopped
- * politely (SIGTERM: it says goodbye, its users leave at once) and killed (SIGKILL: no goodbye, its users
- * leave when its heartbeats have been missing for the expiry time).
+ * politely (SIGTERM: it says goodbye, its users leave after the leave grace unless their pages came back
+ * elsewhere) and killed (SIGKILL: no goodbye, its users leave when its heartbeats have been missing for the
+ * expiry time).
  */
 @ExtendWith(RabbitBroker.class)
 class PresenceKillIT {
@@ -55,7 +56,7 @@ class PresenceKillIT {
             .as("bob left").isNotNull();
           System.out.println("presence: instance " + (kill ? "killed (SIGKILL)" : "stopped (SIGTERM)")
             + " -> its users left on the other instance after " + (System.currentTimeMillis() - stopped)
-            + " ms (expiry " + EXPIRY + " ms)");
+            + " ms (leave grace 500 ms, expiry " + EXPIRY + " ms)");
           bobTab.close();
         }
       }

@@ -202,6 +202,28 @@ class PresenceTest {
   }
 
   @Test
+  void aPageThatMovesToAnotherInstanceWhenItsInstanceStopsDoesNotLeave() throws Exception {
+    JsonObject config = fast(null);
+    config.getJsonObject("presence").put("leaveGraceMs", 2_000);
+    TestApp a = TestApp.start(exchange, exchange + ".log", config);
+    resources.add(a);
+    TestApp b = TestApp.start(exchange, exchange + ".log", config); // stopped below; a deletes the exchanges
+    Observers o = observers(a, b);
+    User alice = login(b, "alice");
+    tab(b, alice);
+    awaitPresence(o.carolTab(), joined("alice"));
+
+    b.stop(); // closes its pages' sockets and says goodbye
+    tab(a, alice); // alice's page reconnects, to the other instance
+    long stopped = System.currentTimeMillis();
+    awaitPresence(o.carolTab(), left("dave")); // dave's page did not come back
+    System.out.println("presence: instance stopped -> its users left on the others after "
+      + (System.currentTimeMillis() - stopped) + " ms (leave grace 2000 ms)");
+    assertThat(notices(o.carolTab(), 4 * HEARTBEAT)).as("alice moved, she did not leave").isEmpty();
+    assertThat(online(o.carol())).containsExactly("alice", "carol");
+  }
+
+  @Test
   void namesAreUniqueAmongOnlineUsersOnEveryInstanceAndLogoutEndsEveryTab() throws Exception {
     TestApp a = app();
     TestApp b = app();

@@ -99,7 +99,7 @@ public class PresenceVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     stopped = true;
-    // Say goodbye, so that the others drop this instance's users now rather than after the expiry time.
+    // Say goodbye, so that the others drop this instance's users after the leave grace rather than the expiry time.
     Future<Void> bye = client.isConnected() ? publish(new JsonObject().put("type", "bye")) : Future.succeededFuture();
     return bye.otherwiseEmpty().eventually(client::stop).otherwiseEmpty();
   }
@@ -217,7 +217,7 @@ public class PresenceVerticle extends VerticleBase {
           announce(false); // a newcomer: let it learn the roster now rather than at our next heartbeat
         }
       }
-      case "bye" -> changed(roster.remove(from));
+      case "bye" -> roster.retire(from, now, presence.leaveGraceMs()); // its users leave at the next tick after the grace
       case "logout" -> logout(json.getString("user", ""), json.getString("login", ""));
       case "typing" -> vertx.eventBus().publish(Addresses.CHAT_TYPING, new JsonObject().put("user", json.getString("user")), LOCAL);
       default -> log.debug("Ignoring presence message of type {}", json.getString("type"));

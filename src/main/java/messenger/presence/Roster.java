@@ -13,7 +13,8 @@ import java.util.TreeSet;
  * Who is online in the whole deployment, as this instance sees it: the last state each instance announced
  * (its users, each with the login that holds the name), and when that instance was last heard from. A user
  * is online while at least one live instance lists them, so two tabs, or tabs on two instances, count once.
- * An instance that stops announcing is dropped after the expiry time; this instance's own entry never expires.
+ * An instance that stops announcing is dropped after the expiry time, one that says goodbye after the leave
+ * grace; this instance's own entry never expires.
  *
  * <p>Pure logic with the time passed in: no timers, no I/O, not thread-safe (one owner, one event loop).
  */
@@ -29,7 +30,7 @@ public final class Roster {
     }
   }
 
-  private record Announcement(Map<String, String> users, long heardAt) {
+  private record Announcement(Map<String, String> users, long expiresAt) {
   }
 
   private final String self;
@@ -44,21 +45,22 @@ public final class Roster {
   /** An instance's complete list of users (name → login id), replacing what it said before. */
   public Change update(String instance, Map<String, String> users, long now) {
     Set<String> before = online();
-    instances.put(instance, new Announcement(Map.copyOf(users), now));
+    instances.put(instance, new Announcement(Map.copyOf(users), now + expiryMs));
     return diff(before);
   }
 
-  /** An instance said goodbye (or its state must be forgotten). */
-  public Change remove(String instance) {
-    Set<String> before = online();
-    instances.remove(instance);
-    return diff(before);
+  /**
+   * An instance said goodbye: its users stay for {@code graceMs} only. A page whose instance stopped
+   * reconnects, maybe to another instance, within that time: then it was no leave.
+   */
+  public void retire(String instance, long now, long graceMs) {
+    instances.computeIfPresent(instance, (id, a) -> new Announcement(a.users(), Math.min(a.expiresAt(), now + graceMs)));
   }
 
   /** Drops every other instance not heard from within the expiry time. */
   public Change expire(long now) {
     Set<String> before = online();
-    instances.entrySet().removeIf(e -> !e.getKey().equals(self) && now - e.getValue().heardAt() > expiryMs);
+    instances.entrySet().removeIf(e -> !e.getKey().equals(self) && now > e.getValue().expiresAt());
     return diff(before);
   }
 
@@ -67,7 +69,7 @@ public final class Roster {
    * while deaf it could not tell a dead instance from a silent connection, so nobody is judged on that time.
    */
   public void touchAll(long now) {
-    instances.replaceAll((id, a) -> new Announcement(a.users(), now));
+    instances.replaceAll((id, a) -> new Announcement(a.users(), now + expiryMs));
   }
 
   /** Everyone online, sorted. */

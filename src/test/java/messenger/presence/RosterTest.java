@@ -56,12 +56,25 @@ class RosterTest {
   }
 
   @Test
-  void aGoodbyeDropsTheInstanceAtOnceAndRepeatedStateChangesNothing() {
+  void aGoodbyeKeepsTheInstancesUsersForTheGraceTimeOnlyAndRepeatedStateChangesNothing() {
     Roster roster = new Roster("a", EXPIRY);
     roster.update("b", Map.of("bob", "L2"), 0);
     assertThat(roster.update("b", Map.of("bob", "L2"), 5).isEmpty()).isTrue();
-    assertThat(roster.remove("b").left()).containsExactly("bob");
-    assertThat(roster.remove("b").isEmpty()).isTrue();
+    roster.retire("b", 1_000, 3_000);
+    assertThat(roster.expire(4_000).isEmpty()).isTrue();
+    assertThat(roster.expire(4_001).left()).containsExactly("bob");
+    roster.retire("b", 5_000, 3_000); // unknown by now: nothing happens
+    assertThat(roster.instances()).containsExactly();
+  }
+
+  @Test
+  void aUserWhosePageMovesToAnotherInstanceWithinTheGraceIsNoLeave() {
+    Roster roster = new Roster("a", EXPIRY);
+    roster.update("b", Map.of("bob", "L2"), 0);
+    roster.retire("b", 1_000, 3_000);
+    assertThat(roster.update("a", Map.of("bob", "L2"), 2_000).isEmpty()).as("bob reconnected to a").isTrue();
+    assertThat(roster.expire(10_000).isEmpty()).isTrue();
+    assertThat(roster.online()).containsExactly("bob");
   }
 
   @Test
