@@ -327,7 +327,9 @@ class PresenceTest {
     System.out.println("presence: a new instance knew the roster " + (System.currentTimeMillis() - started)
       + " ms after it was healthy (start took " + (started - starting) + " ms; heartbeat " + HEARTBEAT + " ms)");
     assertThat(learned).isLessThan(WAIT);
-    assertThat(notices(erinTab, 4 * HEARTBEAT)).as("no notices for people who were already there").isEmpty();
+    // Only erin's own arrival may show (when her tab listened in time): nobody who was already there.
+    assertThat(notices(erinTab, 4 * HEARTBEAT)).as("no notices for people who were already there")
+      .doesNotContain("alice joined", "carol joined", "dave joined").doesNotContain("alice left", "carol left", "dave left");
     assertThat(notices(o.carolTab(), 0)).containsExactly("alice joined", "erin joined");
   }
 
