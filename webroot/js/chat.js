@@ -20,6 +20,7 @@
   var lastSeq = -1;       // highest seq shown; the gap after a reconnect is filled from here
   var eventBus = null;
   var loggingOut = false;
+  var openListeners = []; // presence.js: called with the event bus on every (re)connection
 
   function newId() {
     var bytes = new Uint8Array(16);
@@ -226,6 +227,7 @@
           show(message.body);
         }
       });
+      openListeners.forEach(function (listener) { listener(eventBus); });
       fillFromHistory().then(function () {
         setConnection('open', 'Connected');
       }, function () {
@@ -238,6 +240,24 @@
       }
     };
   }
+
+  /** A line such as "alice joined", placed after the newest message so far (later messages go below it). */
+  function notice(text) {
+    var stick = nearBottom();
+    var li = document.createElement('li');
+    li.className = 'notice';
+    li.setAttribute('data-seq', String(lastSeq));
+    li.textContent = text;
+    list.appendChild(li);
+    if (stick) {
+      scrollToBottom();
+    }
+  }
+
+  window.Messenger = {
+    onOpen: function (listener) { openListeners.push(listener); },
+    notice: notice
+  };
 
   function resizeInput() {
     input.style.height = 'auto';

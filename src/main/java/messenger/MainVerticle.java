@@ -9,6 +9,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import messenger.broker.Broker;
+import messenger.presence.PresenceVerticle;
 import messenger.rabbit.RabbitVerticle;
 import messenger.web.HttpVerticle;
 import org.slf4j.Logger;
@@ -56,6 +57,7 @@ public class MainVerticle extends VerticleBase {
         config.getJsonObject("rabbitmq").put("uri", chosen.uri());
         return vertx.deployVerticle(new RabbitVerticle(chosen), new DeploymentOptions().setConfig(config));
       })
+      .compose(id -> vertx.deployVerticle(new PresenceVerticle(), new DeploymentOptions().setConfig(config)))
       .compose(id -> vertx.deployVerticle(HttpVerticle.class,
         new DeploymentOptions().setConfig(config).setInstances(settings.http().instances())))
       .onSuccess(id -> log.info("Messenger is ready on http://localhost:{}/", settings.http().port()))

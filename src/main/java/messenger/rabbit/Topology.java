@@ -10,7 +10,7 @@ import messenger.Settings;
  * What Messenger declares on the broker: a durable fanout exchange and, on RabbitMQ, the chat-log stream bound
  * to it. The embedded broker gets the exchange only: declaring a stream there closes the whole connection.
  */
-final class Topology {
+public final class Topology {
 
   private Topology() {
   }
@@ -30,7 +30,7 @@ final class Topology {
   }
 
   /** Connection options shared by the publishing and the consuming connection. */
-  static RabbitMQOptions options(Settings.Rabbit rabbit, String role, int reconnectAttempts) {
+  public static RabbitMQOptions options(Settings.Rabbit rabbit, String role, int reconnectAttempts) {
     return new RabbitMQOptions()
       .setUri(rabbit.uri())
       .setConnectionName("messenger-" + role + "@" + Instance.NAME)

@@ -51,13 +51,14 @@ public class HttpVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(HttpVerticle.class);
 
   static final String SESSION_COOKIE = "messenger.session";
-  private static final String USER = "user";
+  static final String USER = "user";
   private static final int MAX_HISTORY = 200;
   /** RabbitVerticle's consumers are local: with a clustered event bus, requests must stay in this process. */
   private static final DeliveryOptions LOCAL = new DeliveryOptions().setLocalOnly(true);
 
   private Settings settings;
   private HandlebarsTemplateEngine templates;
+  private PresenceRoutes presence;
   private HttpServer server;
   private final Set<SockJSSocket> bridgeSockets = new HashSet<>();
   private Metrics metrics;
@@ -90,6 +91,7 @@ public class HttpVerticle extends VerticleBase {
     Router router = Router.router(vertx);
     SameOrigin sameOrigin = new SameOrigin(settings.http().allowedOrigins());
     BodyHandler body = BodyHandler.create(false).setBodyLimit(settings.http().maxBodyBytes());
+    presence = new PresenceRoutes(vertx);
 
     router.route().handler(CSPHandler.create()
       .setDirective("default-src", "'self'")
@@ -125,6 +127,7 @@ public class HttpVerticle extends VerticleBase {
     router.get("/chat").handler(this::chatPage);
     router.post("/send").handler(body).handler(sameOrigin).handler(this::send);
     router.get("/history").handler(this::history);
+    presence.mount(router, body, sameOrigin);
     router.route("/eventbus/*").handler(sameOrigin).handler(ctx -> {
       if (user(ctx) == null) {
         ApiError.send(ctx, 401);
@@ -156,11 +159,14 @@ public class HttpVerticle extends VerticleBase {
       case SOCKET_CREATED -> {
         bridgeSockets.add(event.socket());
         metrics.bridgeClientConnected();
+        presence.opened(event.socket()); // an open tab: its user is online
       }
       case SOCKET_CLOSED -> {
         bridgeSockets.remove(event.socket());
         metrics.bridgeClientDisconnected();
+        presence.closed(event.socket());
       }
+      case REGISTERED -> presence.registered(event.socket(), event.getRawMessage());
       case RECEIVE -> {
         if (!canTakeMore(event.socket())) {
           event.complete(false);
@@ -226,16 +232,31 @@ public class HttpVerticle extends VerticleBase {
       render(ctx, 400, "login", new JsonObject().put("error", problem).put("name", raw == null ? "" : raw));
       return;
     }
-    Session session = ctx.session();
-    session.regenerateId(); // a new id after login: no session fixation
-    session.put(USER, Rules.normalizeName(raw));
-    redirect(ctx, "/chat");
+    String name = Rules.normalizeName(raw);
+    if (name.equals(user(ctx))) {
+      redirect(ctx, "/chat"); // this session already has the name
+      return;
+    }
+    // Names are unique among online users. If presence does not answer, let the person in rather than lock everyone out.
+    presence.holder(name).otherwiseEmpty().onSuccess(held -> {
+      if (held != null && held.getString("holder") != null) {
+        render(ctx, 400, "login", new JsonObject().put("name", raw).put("error", "“" + held.getString("holder")
+          + "” is already online in another session. Pick another name, or log out there first."));
+        return;
+      }
+      Session session = ctx.session();
+      session.regenerateId(); // a new id after login: no session fixation
+      session.put(USER, name);
+      session.put(PresenceRoutes.LOGIN, UUID.randomUUID().toString());
+      redirect(ctx, "/chat");
+    });
   }
 
   private void logout(RoutingContext ctx) {
     String user = user(ctx);
     if (user != null) {
       vertx.eventBus().send(Addresses.LOGOUT, user, LOCAL);
+      presence.logout(ctx.session());
       ctx.session().destroy();
     }
     redirect(ctx, "/");
@@ -246,7 +267,16 @@ public class HttpVerticle extends VerticleBase {
     if (user == null) {
       redirect(ctx, "/");
     } else {
-      render(ctx, 200, "chat", new JsonObject().put("name", user));
+      // A session whose name went to someone else while it was offline must not speak under it.
+      presence.nameTakenFrom(ctx.session()).otherwise(false).onSuccess(taken -> {
+        if (taken) {
+          ctx.session().destroy();
+          render(ctx, 200, "login", new JsonObject().put("name", user).put("error", "“" + user
+            + "” is now online in another session. Pick another name."));
+        } else {
+          render(ctx, 200, "chat", new JsonObject().put("name", user));
+        }
+      });
     }
   }
 

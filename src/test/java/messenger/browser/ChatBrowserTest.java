@@ -167,7 +167,7 @@ class ChatBrowserTest {
   }
 
   static WebElement messageElement(Browser browser, String text) {
-    return browser.waitFor("the element of \"" + text + "\"", () -> browser.driver.findElements(By.cssSelector("#messages > li"))
+    return browser.waitFor("the element of \"" + text + "\"", () -> browser.driver.findElements(By.cssSelector("#messages > li.message"))
       .stream().filter(li -> li.findElement(By.className("text")).getText().equals(text)).findFirst().orElse(null));
   }
 

@@ -46,7 +46,7 @@ class HostileTextBrowserTest {
     mallory.js("document.getElementById('text').value = arguments[0];", EMOJI);
     mallory.driver.findElement(By.id("send")).click();
     mallory.awaitMessage(EMOJI);
-    User api = app.user("Mallory");
+    User api = app.user("Mallory API"); // a second session cannot take the name while Mallory is online
     assertThat(api.send(LONG_WORD).statusCode()).isEqualTo(202);
 
     for (Browser browser : List.of(mallory, ada)) {

@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 
 /**
  * A browser's view of the event-bus bridge without a browser: the raw SockJS WebSocket endpoint
@@ -20,17 +21,20 @@ import java.util.concurrent.TimeUnit;
  */
 public final class BridgeClient implements AutoCloseable {
 
+  private final Vertx vertx;
   private final WebSocketClient client;
   private final WebSocket socket;
   private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   private volatile boolean closed;
+  private final long pinger;
 
   private BridgeClient(Vertx vertx, WebSocketClient client, WebSocket socket) {
+    this.vertx = vertx;
     this.client = client;
     this.socket = socket;
     socket.handler(this::onFrame);
     // The bridge closes sockets that stay silent past its ping timeout (10 s); browsers ping every 5 s.
-    long pinger = vertx.setPeriodic(5000, t -> {
+    pinger = vertx.setPeriodic(5000, t -> {
       if (!socket.isClosed()) {
         socket.writeTextMessage("{\"type\":\"ping\"}");
       }
@@ -66,6 +70,40 @@ public final class BridgeClient implements AutoCloseable {
 
   private void onFrame(Buffer data) {
     frames.add(new JsonObject(data));
+  }
+
+  /** Stops pinging, like a tab whose network silently vanished: the bridge closes it after its ping timeout. */
+  public BridgeClient silence() {
+    vertx.cancelTimer(pinger);
+    return this;
+  }
+
+  /**
+   * Waits for a message on {@code address} whose body matches; frames before it are consumed. Returns the
+   * body, or null after the timeout.
+   */
+  public JsonObject await(String address, Predicate<JsonObject> match, long timeoutMillis) throws InterruptedException {
+    long deadline = System.currentTimeMillis() + timeoutMillis;
+    long left;
+    while ((left = deadline - System.currentTimeMillis()) > 0) {
+      JsonObject frame = frames.poll(left, TimeUnit.MILLISECONDS);
+      if (frame != null && "rec".equals(frame.getString("type")) && address.equals(frame.getString("address"))
+        && match.test(frame.getJsonObject("body"))) {
+        return frame.getJsonObject("body");
+      }
+    }
+    return null;
+  }
+
+  /** The bodies of the messages on {@code address} that arrived so far or arrive within the given time. */
+  public List<JsonObject> collect(String address, long millis) throws InterruptedException {
+    Thread.sleep(millis);
+    List<JsonObject> arrived = new ArrayList<>();
+    frames.drainTo(arrived);
+    return arrived.stream()
+      .filter(f -> "rec".equals(f.getString("type")) && address.equals(f.getString("address")))
+      .map(f -> f.getJsonObject("body"))
+      .toList();
   }
 
   public BridgeClient register(String address) {

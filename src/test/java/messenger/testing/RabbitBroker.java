@@ -137,13 +137,15 @@ public final class RabbitBroker implements BeforeAllCallback, ExecutionCondition
     return new ArrayList<>(ids);
   }
 
-  /** Removes a test's exchange and stream (an embedded broker takes them with it when its app stops). */
+  /** Removes a test's exchange and stream (an embedded broker takes them with it when its app stops; null: no stream). */
   public static void delete(String exchange, String stream) {
     if (embedded()) {
       return;
     }
     try (Connection connection = connect(); Channel channel = connection.createChannel()) {
-      channel.queueDelete(stream);
+      if (stream != null) {
+        channel.queueDelete(stream);
+      }
       channel.exchangeDelete(exchange);
     } catch (Exception e) {
       // Best effort: the names are unique per test.

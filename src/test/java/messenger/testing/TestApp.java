@@ -94,6 +94,8 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
         .put("exchange", exchange)
         .put("stream", stream)
         .put("reconnectIntervalMs", 500))
+      // No leave grace: a test that closes a tab and logs in with the same name next must not be refused.
+      .put("presence", new JsonObject().put("exchange", exchange + ".presence").put("leaveGraceMs", 0))
       .mergeIn(overrides, true);
     // An override may pin the port, e.g. to restart the app where browsers expect it.
     return new TestApp(config, config.getJsonObject("http").getInteger("port"), exchange, stream);
@@ -155,6 +157,7 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
       stop();
     } finally {
       RabbitBroker.delete(exchange, stream);
+      RabbitBroker.delete(exchange + ".presence", null);
     }
   }
 

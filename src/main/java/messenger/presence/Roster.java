@@ -1,0 +1,119 @@
+package messenger.presence;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Who is online in the whole deployment, as this instance sees it: the last state each instance announced
+ * (its users, each with the login that holds the name), and when that instance was last heard from. A user
+ * is online while at least one live instance lists them, so two tabs, or tabs on two instances, count once.
+ * An instance that stops announcing is dropped after the expiry time, one that says goodbye after the leave
+ * grace; this instance's own entry never expires.
+ *
+ * <p>Pure logic with the time passed in: no timers, no I/O, not thread-safe (one owner, one event loop).
+ */
+public final class Roster {
+
+  /** What one update did to the set of online users. */
+  public record Change(List<String> joined, List<String> left) {
+
+    static final Change NONE = new Change(List.of(), List.of());
+
+    public boolean isEmpty() {
+      return joined.isEmpty() && left.isEmpty();
+    }
+  }
+
+  private record Announcement(Map<String, String> users, long expiresAt) {
+  }
+
+  private final String self;
+  private final long expiryMs;
+  private final Map<String, Announcement> instances = new HashMap<>();
+
+  public Roster(String self, long expiryMs) {
+    this.self = self;
+    this.expiryMs = expiryMs;
+  }
+
+  /** An instance's complete list of users (name → login id), replacing what it said before. */
+  public Change update(String instance, Map<String, String> users, long now) {
+    Set<String> before = online();
+    instances.put(instance, new Announcement(Map.copyOf(users), now + expiryMs));
+    return diff(before);
+  }
+
+  /**
+   * An instance said goodbye: its users stay for {@code graceMs} only. A page whose instance stopped
+   * reconnects, maybe to another instance, within that time: then it was no leave.
+   */
+  public void retire(String instance, long now, long graceMs) {
+    instances.computeIfPresent(instance, (id, a) -> new Announcement(a.users(), Math.min(a.expiresAt(), now + graceMs)));
+  }
+
+  /** Drops every other instance not heard from within the expiry time. */
+  public Change expire(long now) {
+    Set<String> before = online();
+    instances.entrySet().removeIf(e -> !e.getKey().equals(self) && now > e.getValue().expiresAt());
+    return diff(before);
+  }
+
+  /**
+   * Gives every other instance a fresh expiry time. Used after this instance was cut off from the broker:
+   * while deaf it could not tell a dead instance from a silent connection, so nobody is judged on that time.
+   */
+  public void touchAll(long now) {
+    instances.replaceAll((id, a) -> new Announcement(a.users(), now + expiryMs));
+  }
+
+  /** Everyone online, sorted. */
+  public TreeSet<String> online() {
+    TreeSet<String> names = new TreeSet<>();
+    instances.values().forEach(a -> names.addAll(a.users().keySet()));
+    return names;
+  }
+
+  /**
+   * The online name equal to {@code name} ignoring case, or null: names are unique regardless of case,
+   * so "Alice" cannot log in while "alice" is online.
+   */
+  public String holder(String name) {
+    String wanted = name.toLowerCase(Locale.ROOT);
+    return online().stream().filter(n -> n.toLowerCase(Locale.ROOT).equals(wanted)).findFirst().orElse(null);
+  }
+
+  /** The logins under which a name is online (usually one). */
+  public Set<String> logins(String name) {
+    Set<String> logins = new HashSet<>();
+    instances.values().forEach(a -> {
+      String login = a.users().get(name);
+      if (login != null) {
+        logins.add(login);
+      }
+    });
+    return logins;
+  }
+
+  /** Instances currently known, this one included. */
+  public Set<String> instances() {
+    return Set.copyOf(instances.keySet());
+  }
+
+  private Change diff(Set<String> before) {
+    Set<String> after = online();
+    if (after.equals(before)) {
+      return Change.NONE;
+    }
+    List<String> joined = new ArrayList<>(after);
+    joined.removeAll(before);
+    List<String> left = new ArrayList<>(before);
+    left.removeAll(after);
+    return new Change(List.copyOf(joined), List.copyOf(left));
+  }
+}
