@@ -138,10 +138,14 @@ class AbuseTest {
     long accepted = statuses.stream().filter(s -> s == 202).count();
     System.out.println("flood of 100 at ~100 msg/s: " + accepted + " accepted, " + statuses.stream().filter(s -> s == 429).count() + " refused with 429");
     assertThat(statuses.subList(0, 10)).containsOnly(202);
-    assertThat(statuses).contains(429).containsOnly(202, 429);
+    assertThat(statuses).allMatch(s -> s == 202 || s == 429);
     assertThat((double) accepted).as("burst 10 + 5/s").isLessThanOrEqualTo(10 + 5 * seconds + 1);
     assertThat(calmAccepted).isEqualTo(5);
-    HttpResponse<String> limited = flooder.send("one more");
+    // However slow this machine is, a burst beyond the bucket is refused.
+    HttpResponse<String> limited = null;
+    for (int i = 0; i < 30 && (limited == null || limited.statusCode() != 429); i++) {
+      limited = flooder.send("one more");
+    }
     assertThat(limited.statusCode()).isEqualTo(429);
     assertThat(new JsonObject(limited.body()).getString("error")).isEqualTo("too_fast");
   }

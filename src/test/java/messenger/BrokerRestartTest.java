@@ -58,7 +58,7 @@ class BrokerRestartTest {
         + " ms after start_app was issued");
       assertThat(sawDown).as("/health said DOWN while the broker was stopped").isTrue();
       assertThat(healthyAt - upAt).isLessThan(10_000);
-      assertThat(load.statusCounts().keySet()).containsOnly(202, 503);
+      assertThat(load.statusCounts().keySet()).isSubsetOf(202, 503);
       load.close();
     }
   }
@@ -79,7 +79,7 @@ class BrokerRestartTest {
       System.out.println("close_all_connections: " + load.verify() + ", /health UP " + (healthyAt - closedAt)
         + " ms after, sending again after " + (sendingAgain - closedAt) + " ms");
       assertThat(healthyAt - closedAt).isLessThan(10_000);
-      assertThat(load.statusCounts().keySet()).containsOnly(202, 503);
+      assertThat(load.statusCounts().keySet()).isSubsetOf(202, 503);
       load.close();
     }
   }

@@ -89,7 +89,7 @@ class FaultToleranceTest {
       assertThat(healthyAt).as("/health UP again").isPositive();
       assertThat(healthyAt - upAt).isLessThan(10_000);
       assertThat(load.statusCounts()).as("sends during the outage were refused").containsKey(503);
-      assertThat(load.statusCounts().keySet()).as("only 202 and 503").containsOnly(202, 503);
+      assertThat(load.statusCounts().keySet()).as("only 202 and 503").isSubsetOf(202, 503);
       load.close();
     }
   }
