@@ -91,7 +91,7 @@ final class Servers {
     String exchange = "bench-stomp-" + RUN_ID;
     try (Connection connection = factory().newConnection("messenger-bench");
          Channel channel = connection.createChannel()) {
-      channel.exchangeDeclare(exchange, "fanout", false, true, null);
+      channel.exchangeDeclare(exchange, "fanout", false, false, null); // not auto-delete: fleets come and go
     }
     Peer peer = new StompPeer(15674, brokerPid, exchange);
     return new Server() {
