@@ -71,6 +71,9 @@ public final class Bench {
     for (String name : options.peers) {
       try (Servers.Server server = Servers.start(name, options, brokerPid, vertx)) {
         JsonObject result = new JsonObject().put("startup", server.startup());
+        if (name.equals("messenger") && options.startupRuns > 0) {
+          result.getJsonObject("startup").put("timeToHealth200MsRepeated", startups(options.startupRuns));
+        }
         peers.put(name, result);
         log("== %s (pid %d) up in %d ms", name, server.peer().serverPid(), server.startupMillis());
         warmUp(server.peer());
@@ -97,6 +100,18 @@ public final class Bench {
     Files.writeString(dir.resolve("latest.json"), report.encodePrettily());
     Files.writeString(dir.resolve("latest.txt"), table);
     log("wrote %s", dir.resolve("bench-" + stamp + ".json"));
+  }
+
+  /** Starts the fat jar a few more times (beside the running one) and times each to /health 200. */
+  private JsonArray startups(int runs) throws Exception {
+    JsonArray millis = new JsonArray();
+    for (int i = 0; i < runs; i++) {
+      try (Servers.Server again = Servers.start("messenger", options, brokerPid, vertx)) {
+        millis.add(again.startupMillis());
+      }
+    }
+    log("   fat jar start to /health 200, %d more starts: %s ms", runs, millis.encode());
+    return millis;
   }
 
   /** Lets the JIT compile the server's and the generator's hot paths before anything is measured. */
@@ -155,6 +170,13 @@ public final class Bench {
         StepResult r = step(fleet, rate, options.measureSeconds);
         steps.add(r.toJson());
         log("   N=%d %5d msg/s offered: %s", n, rate, r.summary());
+        if (!r.passed() && options.retries > 0) {
+          // The cores are shared with other work: a step fails only if it fails again after a pause.
+          Thread.sleep(3000);
+          r = step(fleet, rate, options.measureSeconds);
+          steps.add(r.toJson().put("retry", true));
+          log("   N=%d %5d msg/s offered, again: %s", n, rate, r.summary());
+        }
         int next;
         if (r.passed()) {
           lastPass = r;
@@ -306,6 +328,7 @@ public final class Bench {
           .put("max", round(latency.getMaxValue() / 1000.0, 2)).put("samples", latency.getTotalCount()))
         .put("lost", lost).put("duplicates", duplicates).put("sendErrors", sendErrors).put("receiversClosed", closed)
         .put("cpuSecondsPerMillionDeliveries", cpu.perMillion())
+        .put("machineLoadAverage1m", Machine.loadAverage())
         .put("passed", passed());
     }
   }
@@ -325,6 +348,8 @@ public final class Bench {
     double measureSeconds = 5;
     double lightSeconds = 10;
     double warmUpSeconds = 8;
+    int startupRuns = 3;
+    int retries = 1;
     int drainSeconds = 10;
     int startDelivered = 5000;
     int fixedDelivered = 0;
@@ -353,6 +378,8 @@ public final class Bench {
       o.measureSeconds = Double.parseDouble(map.getOrDefault("measure", "" + o.measureSeconds));
       o.lightSeconds = Double.parseDouble(map.getOrDefault("light-seconds", "" + o.lightSeconds));
       o.warmUpSeconds = Double.parseDouble(map.getOrDefault("warm-up", "" + o.warmUpSeconds));
+      o.startupRuns = Integer.parseInt(map.getOrDefault("startup-runs", "" + o.startupRuns));
+      o.retries = Integer.parseInt(map.getOrDefault("retries", "" + o.retries));
       o.drainSeconds = Integer.parseInt(map.getOrDefault("drain", "" + o.drainSeconds));
       o.startDelivered = Integer.parseInt(map.getOrDefault("start-delivered", "" + o.startDelivered));
       o.fixedDelivered = Integer.parseInt(map.getOrDefault("fixed-delivered", "" + o.fixedDelivered));
@@ -372,7 +399,7 @@ public final class Bench {
         .put("receivers", new JsonArray(new ArrayList<>(receivers))).put("stompMaxN", stompMaxN)
         .put("loadgenEventLoops", loops).put("senders", senders).put("httpInstances", httpInstances)
         .put("warmSeconds", warmSeconds).put("measureSeconds", measureSeconds).put("drainSeconds", drainSeconds)
-        .put("p99LimitMs", P99_LIMIT_MICROS / 1000).put("appJvm", appJvm);
+        .put("p99LimitMs", P99_LIMIT_MICROS / 1000).put("retriesOfAFailedStep", retries).put("appJvm", appJvm);
     }
   }
 }

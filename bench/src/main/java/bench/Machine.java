@@ -22,6 +22,15 @@ final class Machine {
       .put("openFilesLimit", System.getenv().getOrDefault("BENCH_ULIMIT_N", "?"));
   }
 
+  /** Runnable processes on the (shared) machine, averaged over a minute: how contended a step was. */
+  static double loadAverage() {
+    try {
+      return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
   private static String firstValue(String file, String key) {
     try {
       return Files.readAllLines(Path.of(file)).stream().filter(l -> l.startsWith(key))

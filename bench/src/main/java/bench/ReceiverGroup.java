@@ -83,7 +83,10 @@ final class ReceiverGroup extends VerticleBase {
         receiver.socket = ws;
         long openedAt = System.currentTimeMillis();
         ws.closeHandler(v -> {
-          if (!closing && System.getenv("BENCH_DEBUG") != null) System.err.println("DEBUG closed after " + (System.currentTimeMillis() - openedAt) + " ms: " + ws.closeStatusCode() + " " + ws.closeReason());
+          if (!closing && !receiver.closed) {
+            Bench.log("receiver %d closed by the server after %d ms: %s %s", index,
+              System.currentTimeMillis() - openedAt, ws.closeStatusCode(), ws.closeReason());
+          }
           receiver.closed = true;
         });
         receivers.add(receiver);

@@ -16,6 +16,7 @@ import java.util.concurrent.TimeUnit;
 final class Servers {
 
   private static final String RUN_ID = Long.toString(System.currentTimeMillis(), 36);
+  private static final java.util.concurrent.atomic.AtomicInteger STARTS = new java.util.concurrent.atomic.AtomicInteger();
 
   private Servers() {
   }
@@ -42,8 +43,8 @@ final class Servers {
 
   private static Server messenger(Bench.Options options, Vertx vertx) throws Exception {
     int port = Bench.freePort();
-    String exchange = "bench-" + RUN_ID;
-    String stream = "bench-" + RUN_ID + ".log";
+    String exchange = "bench-" + RUN_ID + "-" + STARTS.incrementAndGet();
+    String stream = exchange + ".log";
     JsonObject conf = new JsonObject()
       .put("http", new JsonObject().put("port", port).put("instances", options.httpInstances))
       .put("rabbitmq", new JsonObject().put("exchange", exchange).put("stream", stream))

@@ -21,6 +21,7 @@ final class Table {
     new Row("knee: server CPU s / 1M deliveries", r -> at(r, "knee", "cpuSecondsPerMillionDeliveries", "server")),
     new Row("knee: broker CPU s / 1M", r -> at(r, "knee", "cpuSecondsPerMillionDeliveries", "broker")),
     new Row("knee: loadgen CPU s / 1M", r -> at(r, "knee", "cpuSecondsPerMillionDeliveries", "loadgen")),
+    new Row("knee: machine load average (1 min)", r -> at(r, "knee", "machineLoadAverage1m")),
     new Row("idle: server heap KB / client", r -> at(r, "idle", "heapKbPerClient")),
     new Row("idle: server RSS KB / client", r -> at(r, "idle", "rssKbPerClient")));
 
@@ -38,8 +39,9 @@ final class Table {
     out.append("Knee = largest delivered rate with p99 <= 100 ms, 0 lost, 0 duplicated, 0 failed sends. Ratios are messenger / peer.\n");
     JsonObject messenger = peers.getJsonObject("messenger");
     if (messenger != null && messenger.getJsonObject("startup") != null) {
-      out.append(String.format("Messenger fat jar: JVM start to /health 200 in %s ms%n",
-        messenger.getJsonObject("startup").getValue("timeToHealth200Ms")));
+      JsonObject startup = messenger.getJsonObject("startup");
+      out.append(String.format("Messenger fat jar: JVM start to /health 200 in %s ms (further starts: %s ms)%n",
+        startup.getValue("timeToHealth200Ms"), startup.getValue("timeToHealth200MsRepeated", "-")));
     }
     out.append('\n');
     header(out, "light load: N = 10, 10 msg/s", names);
