@@ -30,9 +30,10 @@ if command -v rabbitmq-plugins >/dev/null; then
 fi
 
 mkdir -p target/bench
-# The 2 cores are shared (with other people's builds too): a higher priority for the load generator, the
-# app and the broadcaster (children inherit it) keeps runs steadier. The broker is left as it is.
-NICE="${BENCH_NICE:--10}"
+# The 2 cores are shared. BENCH_NICE=-10 gives the load generator, the app and the broadcaster (children
+# inherit it) priority over other work, which steadies runs on a busy machine, but not the broker, which
+# Web-STOMP (and Messenger's publish path) depend on: the default 0 keeps the comparison fair.
+NICE="${BENCH_NICE:-0}"
 if [[ "$NICE" != 0 ]] && ! nice -n "$NICE" true 2>/dev/null; then NICE=0; fi
 export BENCH_NICE="$NICE"
 exec nice -n "$NICE" java -XX:+UseParallelGC -Xms512m -Xmx2g -jar bench/target/bench.jar --command "bench/run.sh $*" "$@"
