@@ -32,6 +32,7 @@ public final class Bench {
   /** Vert.x warns "Connection evicted" on every WebSocket upgrade of its client: harmless, and thousands here. */
   private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.vertx.core.http.impl.HttpClientConnectionInternal");
   static final long P99_LIMIT_MICROS = 100_000;
+  private static final long QUIET_TIMEOUT_MS = 30_000;
 
   /** Microseconds on the load generator's one clock. */
   static long micros() {
@@ -171,8 +172,8 @@ public final class Bench {
         steps.add(r.toJson());
         log("   N=%d %5d msg/s offered: %s", n, rate, r.summary());
         if (!r.passed() && options.retries > 0) {
-          // The cores are shared with other work: a step fails only if it fails again after a pause.
-          Thread.sleep(3000);
+          // The cores are shared with other work: a step fails only if it fails again.
+          fleet.awaitQuiet(QUIET_TIMEOUT_MS);
           r = step(fleet, rate, options.measureSeconds);
           steps.add(r.toJson().put("retry", true));
           log("   N=%d %5d msg/s offered, again: %s", n, rate, r.summary());
@@ -183,7 +184,7 @@ public final class Bench {
           next = firstFail == null ? rate * 2 : (int) Math.round(Math.sqrt((double) rate * firstFail.rate()));
         } else {
           firstFail = r;
-          Thread.sleep(3000); // let a backlog drain before the next step
+          fleet.awaitQuiet(QUIET_TIMEOUT_MS); // the next step must not start behind a backlog
           next = lastPass == null ? rate / 2 : (int) Math.round(Math.sqrt((double) rate * lastPass.rate()));
         }
         if (firstFail != null && lastPass != null && ++refinements > options.refinements) {

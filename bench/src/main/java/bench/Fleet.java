@@ -65,6 +65,19 @@ final class Fleet implements AutoCloseable {
     }
   }
 
+  /**
+   * Waits (at most {@code timeoutMs}) until a new probe message reaches every receiver: whatever the server
+   * had queued before it has then been delivered, so the next step does not start behind a backlog.
+   */
+  void awaitQuiet(long timeoutMs) throws InterruptedException {
+    Future.all(groups.stream().map(ReceiverGroup::forgetProbes).toList()).await();
+    long deadline = System.currentTimeMillis() + timeoutMs;
+    while (probed() < receivers && System.currentTimeMillis() < deadline) {
+      sender.probe().await();
+      Thread.sleep(300);
+    }
+  }
+
   private int probed() {
     return groups.stream().mapToInt(g -> g.snapshot(0).await().probed()).sum();
   }

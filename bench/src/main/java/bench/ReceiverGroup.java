@@ -126,6 +126,13 @@ final class ReceiverGroup extends VerticleBase {
     });
   }
 
+  Future<Void> forgetProbes() {
+    return on(() -> {
+      receivers.forEach(r -> r.probed = false);
+      return null;
+    });
+  }
+
   Future<Long> minimumSeen() {
     return on(() -> receivers.stream().mapToLong(r -> r.seen.cardinality()).min().orElse(Long.MAX_VALUE));
   }
