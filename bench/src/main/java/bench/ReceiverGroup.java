@@ -1,0 +1,194 @@
+package bench;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.PoolOptions;
+import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClientOptions;
+import org.HdrHistogram.Histogram;
+
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * The receivers of one load-generator event loop. All their state is confined to that loop; the
+ * orchestrator reads it only through {@link #snapshot}, which runs on the loop.
+ */
+final class ReceiverGroup extends VerticleBase {
+
+  /** What a group saw in one step. */
+  record Snapshot(int receivers, int closed, int probed, long lost, long duplicates, long inWindow, Histogram latency) {
+  }
+
+  private final Peer peer;
+  private final List<Receiver> receivers = new ArrayList<>();
+  private Peer.Clients clients;
+  private boolean closing;
+
+  private int step = -1;
+  private long windowStartMicros;
+  private long windowEndMicros;
+  private int firstMeasuredSeq;
+  private int lastMeasuredSeq;
+  private long inWindow;
+  private long duplicates;
+  private Histogram latency = newHistogram();
+
+  ReceiverGroup(Peer peer) {
+    this.peer = peer;
+  }
+
+  static Histogram newHistogram() {
+    return new Histogram(60_000_000L, 3); // µs, up to a minute
+  }
+
+  @Override
+  public Future<?> start() {
+    clients = new Peer.Clients(
+      vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true),
+        new PoolOptions().setHttp1MaxSize(32)),
+      vertx.createWebSocketClient(new WebSocketClientOptions().setTcpNoDelay(true)
+        .setMaxConnections(100_000).setConnectTimeout(30_000).setMaxFrameSize(1 << 20)));
+    String keepAlive = peer.keepAlive();
+    if (keepAlive != null) {
+      vertx.setPeriodic(5_000, t -> receivers.forEach(r -> r.socket.writeTextMessage(keepAlive)));
+    }
+    return Future.succeededFuture();
+  }
+
+  /** Opens receivers with the given indexes, {@code parallel} at a time. */
+  Future<Void> open(List<Integer> indexes, int parallel) {
+    return on(() -> {
+      List<Future<Void>> chains = new ArrayList<>();
+      for (int c = 0; c < parallel; c++) {
+        Future<Void> chain = Future.succeededFuture();
+        for (int k = c; k < indexes.size(); k += parallel) {
+          int index = indexes.get(k);
+          chain = chain.compose(v -> openOne(index));
+        }
+        chains.add(chain);
+      }
+      return Future.all(chains).<Void>mapEmpty();
+    }).compose(f -> f);
+  }
+
+  private Future<Void> openOne(int index) {
+    Receiver receiver = new Receiver();
+    return peer.openReceiver(clients, index, frame -> Frames.scan(frame, receiver))
+      .map(ws -> {
+        receiver.socket = ws;
+        long openedAt = System.currentTimeMillis();
+        ws.closeHandler(v -> {
+          if (!closing && !receiver.closed) {
+            Bench.log("receiver %d closed by the server after %d ms: %s %s", index,
+              System.currentTimeMillis() - openedAt, ws.closeStatusCode(), ws.closeReason());
+          }
+          receiver.closed = true;
+        });
+        receivers.add(receiver);
+        return null;
+      });
+  }
+
+  /** Starts counting step {@code step}: messages seq in [first, last) are measured, receipts counted in the window. */
+  Future<Void> startStep(int step, int firstMeasuredSeq, int lastMeasuredSeq, long windowStartMicros, long windowEndMicros) {
+    return on(() -> {
+      this.step = step;
+      this.firstMeasuredSeq = firstMeasuredSeq;
+      this.lastMeasuredSeq = lastMeasuredSeq;
+      this.windowStartMicros = windowStartMicros;
+      this.windowEndMicros = windowEndMicros;
+      inWindow = 0;
+      duplicates = 0;
+      latency = newHistogram();
+      for (Receiver r : receivers) {
+        r.seen.clear();
+      }
+      return null;
+    });
+  }
+
+  Future<Snapshot> snapshot(int expected) {
+    return on(() -> {
+      long lost = 0;
+      int probed = 0;
+      int closed = 0;
+      for (Receiver r : receivers) {
+        closed += r.closed ? 1 : 0;
+        lost += expected - r.seen.cardinality();
+        probed += r.probed ? 1 : 0;
+      }
+      return new Snapshot(receivers.size(), closed, probed, lost, duplicates, inWindow, latency.copy());
+    });
+  }
+
+  Future<Void> forgetProbes() {
+    return on(() -> {
+      receivers.forEach(r -> r.probed = false);
+      return null;
+    });
+  }
+
+  Future<Long> minimumSeen() {
+    return on(() -> receivers.stream().mapToLong(r -> r.seen.cardinality()).min().orElse(Long.MAX_VALUE));
+  }
+
+  Future<Void> closeAll() {
+    return on(() -> {
+      closing = true;
+      List<Future<Void>> closed = new ArrayList<>();
+      for (Receiver r : receivers) {
+        closed.add(r.socket.close().otherwiseEmpty());
+      }
+      receivers.clear();
+      return Future.all(closed).<Void>mapEmpty();
+    }).compose(f -> f);
+  }
+
+  private <T> Future<T> on(Callable<T> action) {
+    Promise<T> promise = Promise.promise();
+    context.runOnContext(v -> {
+      try {
+        promise.complete(action.call());
+      } catch (Exception e) {
+        promise.fail(e);
+      }
+    });
+    return promise.future();
+  }
+
+  private final class Receiver implements Frames.Visitor {
+    final BitSet seen = new BitSet();
+    WebSocket socket;
+    boolean probed;
+    boolean closed;
+
+    @Override
+    public void message(int msgStep, int seq, long sentMicros) {
+      if (msgStep != step) {
+        return; // a late message of an earlier step
+      }
+      long now = Bench.micros();
+      if (seen.get(seq)) {
+        duplicates++;
+        return;
+      }
+      seen.set(seq);
+      if (now >= windowStartMicros && now < windowEndMicros) {
+        inWindow++;
+      }
+      if (seq >= firstMeasuredSeq && seq < lastMeasuredSeq) {
+        latency.recordValue(Math.min(Math.max(0, now - sentMicros), 60_000_000L));
+      }
+    }
+
+    @Override
+    public void probe() {
+      probed = true;
+    }
+  }
+}
