@@ -9,7 +9,6 @@ import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.rabbitmq.QueueOptions;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQMessage;
 import messenger.Addresses;
@@ -112,9 +111,7 @@ public class PresenceVerticle extends VerticleBase {
     listening = false;
     return client.start()
       .compose(v -> client.exchangeDeclare(presence.exchange(), "fanout", false, false))
-      .compose(v -> client.queueDeclare("", false, true, true))
-      .compose(ok -> client.queueBind(ok.getQueue(), presence.exchange(), "").map(ok.getQueue()))
-      .compose(queue -> client.basicConsumer(queue, new QueueOptions().setAutoAck(true)))
+      .compose(v -> Topology.consumeFromNow(client, presence.exchange()))
       .onSuccess(consumer -> {
         consumer.handler(this::onMessage);
         long now = System.currentTimeMillis();

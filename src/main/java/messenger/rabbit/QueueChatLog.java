@@ -2,7 +2,6 @@ package messenger.rabbit;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.rabbitmq.QueueOptions;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQConsumer;
 import io.vertx.rabbitmq.RabbitMQMessage;
@@ -55,12 +54,8 @@ final class QueueChatLog extends SupervisedChatLog {
   @Override
   protected Future<RabbitMQConsumer> subscribe() {
     return Topology.declareExchange(client, rabbit)
-      .compose(v -> client.queueDeclare("", false, true, true))
-      .compose(ok -> client.queueBind(ok.getQueue(), rabbit.exchange(), "").map(ok.getQueue()))
-      .compose(queue -> {
-        log.info("Reading the chat log from queue '{}' bound to exchange '{}'", queue, rabbit.exchange());
-        return client.basicConsumer(queue, new QueueOptions().setAutoAck(true));
-      });
+      .compose(v -> Topology.consumeFromNow(client, rabbit.exchange()))
+      .onSuccess(c -> log.info("Reading the chat log from queue '{}' bound to exchange '{}'", c.queueName(), rabbit.exchange()));
   }
 
   @Override

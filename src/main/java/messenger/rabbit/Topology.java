@@ -2,7 +2,9 @@ package messenger.rabbit;
 
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
+import io.vertx.rabbitmq.QueueOptions;
 import io.vertx.rabbitmq.RabbitMQClient;
+import io.vertx.rabbitmq.RabbitMQConsumer;
 import io.vertx.rabbitmq.RabbitMQOptions;
 import messenger.Settings;
 
@@ -27,6 +29,16 @@ public final class Topology {
 
   static Future<Void> declareExchange(RabbitMQClient client, Settings.Rabbit rabbit) {
     return client.exchangeDeclare(rabbit.exchange(), "fanout", true, false);
+  }
+
+  /**
+   * A server-named, exclusive, auto-delete queue of this connection's own, bound to a fanout exchange, and
+   * a consumer on it: everything published to the exchange from now on, for as long as the connection lives.
+   */
+  public static Future<RabbitMQConsumer> consumeFromNow(RabbitMQClient client, String exchange) {
+    return client.queueDeclare("", false, true, true)
+      .compose(ok -> client.queueBind(ok.getQueue(), exchange, "").map(ok.getQueue()))
+      .compose(queue -> client.basicConsumer(queue, new QueueOptions().setAutoAck(true)));
   }
 
   /** Connection options shared by the publishing and the consuming connection. */
