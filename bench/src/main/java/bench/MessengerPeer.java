@@ -7,6 +7,8 @@ import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 /**
  * Messenger as a browser uses it: log in, open the bridge's raw {@code /eventbus/websocket}, register on
  * {@code chat.messages}; senders are logged-in users posting {@code /send}.
@@ -18,6 +20,8 @@ final class MessengerPeer implements Peer {
   private final int port;
   private final long pid;
   private final String origin;
+  /** Names are unique among online users, and a closed tab stays online for a grace period: never reuse one. */
+  private final AtomicInteger logins = new AtomicInteger();
 
   MessengerPeer(int port, long pid) {
     this.port = port;
@@ -37,7 +41,7 @@ final class MessengerPeer implements Peer {
 
   @Override
   public Future<WebSocket> openReceiver(Clients clients, int index, Handler<Buffer> frames) {
-    return login(clients, "bench-r" + index).compose(cookie -> {
+    return login(clients, "bench-r" + index + "-" + logins.incrementAndGet()).compose(cookie -> {
       WebSocketConnectOptions options = new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket")
         .addHeader("Origin", origin)
@@ -57,7 +61,7 @@ final class MessengerPeer implements Peer {
 
   @Override
   public Future<Sender> openSender(Clients clients, int index) {
-    return login(clients, "bench-s" + index).map(cookie -> id -> HttpSend.post(clients.http(), port, "/send", id,
+    return login(clients, "bench-s" + index + "-" + logins.incrementAndGet()).map(cookie -> id -> HttpSend.post(clients.http(), port, "/send", id,
       req -> req.putHeader("Origin", origin).putHeader("Cookie", cookie)));
   }
 

@@ -62,12 +62,14 @@ public class HttpVerticle extends VerticleBase {
   private HttpServer server;
   private final Set<SockJSSocket> bridgeSockets = new HashSet<>();
   private Metrics metrics;
+  private ChatFanOut chatFanOut;
 
   @Override
   public Future<?> start() {
     settings = Settings.from(config());
     templates = HandlebarsTemplateEngine.create(vertx);
     metrics = Metrics.of(vertx);
+    chatFanOut = new ChatFanOut(vertx, this::canTakeMore);
     // A bounded send buffer per connection: a browser that stops reading is noticed (and cut off) after
     // tens of kilobytes instead of the megabytes the kernel would otherwise buffer for it.
     server = vertx.createHttpServer(new HttpServerOptions()
@@ -151,10 +153,12 @@ public class HttpVerticle extends VerticleBase {
   }
 
   /**
-   * A socket that does not read its messages fills its write queue; it is cut off rather than allowed to
-   * grow the server's memory (its page reconnects and fills the gap from /history).
+   * Sockets are counted, reported to presence and, when they subscribe to chat.messages, served by the
+   * {@link ChatFanOut}. A socket that does not read its messages fills its write queue; it is cut off rather
+   * than allowed to grow the server's memory (its page reconnects and fills the gap from /history).
    */
   private void onBridgeEvent(BridgeEvent event) {
+    chatFanOut.onBridgeEvent(event);
     switch (event.type()) {
       case SOCKET_CREATED -> {
         bridgeSockets.add(event.socket());
