@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
 final class StreamChatLog extends SupervisedChatLog {
 
   private static final String OFFSET_HEADER = "x-stream-offset";
-  private static final long EMPTY_STREAM_WAIT_MS = 500;
+  private static final long EMPTY_STREAM_GRACE_MS = 50;
 
   private final int historySize;
   private final int ackBatch;
@@ -75,17 +75,20 @@ final class StreamChatLog extends SupervisedChatLog {
 
   /**
    * Where to start on a fresh start: far enough back to fill the history. A short-lived probe consumer at
-   * "last" reveals the offset of the stream's last chunk; an empty stream sends nothing, so read from "first".
+   * "last" reveals the offset of the stream's last chunk, which the broker sends as soon as the consumer
+   * exists. An empty stream sends nothing: when a round trip on the same channel comes back, and a short
+   * grace after it, without a delivery, the stream is taken as empty and read from "first".
    */
   private Future<Object> startOffset() {
     Promise<Object> result = Promise.promise();
     client.basicConsumer(rabbit.stream(), consumeFrom("last")).onSuccess(probe -> {
-      long timer = vertx.setTimer(EMPTY_STREAM_WAIT_MS, t -> result.tryComplete("first"));
       probe.handler(message -> {
-        vertx.cancelTimer(timer);
         Long offset = offsetOf(message);
         result.tryComplete(offset == null ? "first" : Math.max(0, offset - historySize));
       });
+      client.basicQos(0, rabbit.prefetch(), false)
+        .onSuccess(roundTrip -> vertx.setTimer(EMPTY_STREAM_GRACE_MS, t -> result.tryComplete("first")))
+        .onFailure(result::tryFail);
       result.future().onComplete(ar -> vertx.executeBlocking(probe::cancel));
     }).onFailure(result::tryFail);
     return result.future();
