@@ -41,7 +41,7 @@ final class MessengerPeer implements Peer {
 
   @Override
   public Future<WebSocket> openReceiver(Clients clients, int index, Handler<Buffer> frames) {
-    return login(clients, "bench-r" + index + "-" + logins.incrementAndGet()).compose(cookie -> {
+    return login(clients, "bench-r" + index).compose(cookie -> {
       WebSocketConnectOptions options = new WebSocketConnectOptions()
         .setHost("127.0.0.1").setPort(port).setURI("/eventbus/websocket")
         .addHeader("Origin", origin)
@@ -61,11 +61,13 @@ final class MessengerPeer implements Peer {
 
   @Override
   public Future<Sender> openSender(Clients clients, int index) {
-    return login(clients, "bench-s" + index + "-" + logins.incrementAndGet()).map(cookie -> id -> HttpSend.post(clients.http(), port, "/send", id,
+    return login(clients, "bench-s" + index).map(cookie -> id -> HttpSend.post(clients.http(), port, "/send", id,
       req -> req.putHeader("Origin", origin).putHeader("Cookie", cookie)));
   }
 
-  private Future<String> login(Clients clients, String name) {
+  /** Logs in as {@code prefix} plus a number never used before. */
+  private Future<String> login(Clients clients, String prefix) {
+    String name = prefix + "-" + logins.incrementAndGet();
     return clients.http().request(HttpMethod.POST, port, "127.0.0.1", "/login")
       .compose(req -> req.putHeader("Content-Type", "application/x-www-form-urlencoded")
         .putHeader("Origin", origin)

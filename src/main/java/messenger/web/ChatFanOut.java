@@ -26,7 +26,7 @@ import java.util.function.Predicate;
 final class ChatFanOut {
 
   /** Where a socket's own bridge registration for chat.messages goes: permitted, and always silent. */
-  static final String PARKED = "chat.parked";
+  private static final String PARKED = "chat.parked";
 
   private final Set<SockJSSocket> subscribers = new LinkedHashSet<>();
   /** Decides whether a socket gets the next frame; it cuts off one that does not keep up. */
@@ -65,7 +65,7 @@ final class ChatFanOut {
   }
 
   private void deliver(JsonObject message) {
-    Buffer frame = new JsonObject().put("type", "rec").put("address", Addresses.CHAT_MESSAGES).put("body", message).toBuffer();
+    Buffer frame = BridgeFrames.rec(Addresses.CHAT_MESSAGES, message);
     if (changed) {
       snapshot = subscribers.toArray(SockJSSocket[]::new);
       changed = false;

@@ -76,7 +76,7 @@ final class PresenceRoutes {
     if (Addresses.CHAT_PRESENCE.equals(frame.getString("address"))) {
       vertx.eventBus().<JsonObject>request(Addresses.PRESENCE_QUERY, new JsonObject()).onSuccess(reply -> {
         JsonObject roster = reply.body().put("joined", new JsonArray()).put("left", new JsonArray());
-        socket.write(new JsonObject().put("type", "rec").put("address", Addresses.CHAT_PRESENCE).put("body", roster).toBuffer())
+        socket.write(BridgeFrames.rec(Addresses.CHAT_PRESENCE, roster))
           .onFailure(err -> { /* closed meanwhile */ });
       });
     }
