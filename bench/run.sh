@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
-# The fan-out benchmark: Messenger vs RabbitMQ Web-STOMP vs a bare Vert.x broadcaster, in one invocation.
+# The benchmark: Messenger vs RabbitMQ Web-STOMP vs a bare Vert.x broadcaster, in one invocation.
 # Builds the app's fat jar and the bench, enables Web-STOMP if needed, then runs bench.Bench, which starts
-# the app and the bare broadcaster itself. Table on stdout, JSON in target/bench/.
+# the app and the bare servers itself. Table on stdout, JSON in target/bench/.
 #
-#   bench/run.sh                                   # the full sweep: N = 100, 500, 1000, 5000
+#   bench/run.sh                                   # start-up, light load, N = 100, 500, 1000, 5000, ingest
 #   bench/run.sh --n 100 --peers messenger,bare    # a short development run
+#   bench/run.sh --profile                         # and the latency by hop at light load
 #
-# Options (all optional): --n, --peers (messenger,web-stomp,bare), --measure/--warm seconds per step,
-# --loops (loadgen event loops), --senders, --http-instances, --app-jvm "<JVM flags for app and
-# broadcaster>", e.g. "-XX:StartFlightRecording=filename=target/bench/app.jfr".
-# Needs a RabbitMQ on localhost:5672 (guest/guest) with rabbitmq_web_stomp available.
+# Options: see the README's Performance section (and bench/src/main/java/bench/Options.java).
+# Needs a RabbitMQ on localhost:5672 (guest/guest) with rabbitmq_web_stomp available, or --rabbitmq-uri
+# and --stomp-port for another node (its plugins are then left alone).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# N = 5000 needs > 5000 sockets in the app and in the load generator.
+# N receivers need N sockets in the server and in the load generator (which spreads them over several
+# processes beyond --receivers-per-process); N = 20 000 needs more than 20 000 open files in the server.
+# Raise the hard limit where that is allowed (it needs CAP_SYS_RESOURCE), then the soft limit to it.
+WANT_NOFILE="${BENCH_NOFILE:-65536}"
+if [[ "$(ulimit -Hn)" != unlimited && "$(ulimit -Hn)" -lt "$WANT_NOFILE" ]]; then
+  ulimit -Hn "$WANT_NOFILE" 2>/dev/null || echo "bench: cannot raise the open-files hard limit above $(ulimit -Hn)" >&2
+fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 20000 || true
 export BENCH_ULIMIT_N="$(ulimit -n)"
 
@@ -22,12 +28,18 @@ if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
   mvn -q -B -f bench/pom.xml package
 fi
 
-if command -v rabbitmq-plugins >/dev/null; then
+PEERS="messenger,web-stomp,bare" OWN_BROKER="${RABBITMQ_URI:-}" PREVIOUS=""
+for arg in "$@"; do
+  [[ "$PREVIOUS" == --peers ]] && PEERS="$arg"
+  [[ "$arg" == --rabbitmq-uri ]] && OWN_BROKER=1
+  PREVIOUS="$arg"
+done
+if [[ ",$PEERS," == *,web-stomp,* && -z "$OWN_BROKER" ]] && command -v rabbitmq-plugins >/dev/null; then
   # Enabling a plugin does not restart the broker; Web-STOMP then listens on 15674, path /ws.
   rabbitmq-plugins list -e -m 2>/dev/null | grep -qx rabbitmq_web_stomp \
     || rabbitmq-plugins enable rabbitmq_web_stomp >/dev/null
-  export BENCH_BROKER_VERSION="$(rabbitmqctl version 2>/dev/null || echo '?')"
 fi
+export BENCH_BROKER_VERSION="$(rabbitmqctl version 2>/dev/null || echo '?')"
 
 mkdir -p target/bench
 # The 2 cores are shared. BENCH_NICE=-10 gives the load generator, the app and the broadcaster (children

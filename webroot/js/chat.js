@@ -1,294 +1,275 @@
 /*
- * The chat page. Messages arrive on the event-bus bridge ("chat.messages") and from /history; each has
- * a global "seq" (its place in the chat log), so every window shows them in the same order, and an "id",
- * so nothing is shown twice. Own messages show at once ("sending…") and are replaced by the server's copy.
- * Text is only ever inserted with textContent: never as HTML.
+ * The chat page, put together: the bridge brings the messages of the rooms the reader follows
+ * ("chat.room.<room>"), changes of the rooms ("chat.rooms": created, topic, archived), who joined or left a room
+ * ("chat.members"), presence and typing as they happen; after every
+ * (re)connection the page registers again and fills everything the open room missed from /history before it
+ * says "Connected" (the other rooms catch up quietly, and their unread counts are asked once). Direct messages
+ * ("chat.dms" says when one is opened with the reader) are followed like rooms. Everything a
+ * user does goes through HTTP routes (outbox.js, typing.js, rooms.js): the page never sends on the bus.
  */
-(function () {
-  'use strict';
+import { connect, disconnect, onConnect, showConnection } from './bridge.js';
+import { input, putBack, startComposer } from './composer.js';
+import { listenForDms, startDms } from './dms.js';
+import { mentions } from './format.js';
+import { History, SessionOver } from './history.js';
+import { startMentions } from './mentions.js';
+import { MessageList } from './message-list.js';
+import { notifyMention, startNotifications } from './notify.js';
+import { Outbox } from './outbox.js';
+import { me } from './page.js';
+import { listenForPresence } from './presence.js';
+import { Rooms } from './rooms.js';
+import { clearTyping, listenForTyping, reportTyping, stoppedTyping } from './typing.js';
+import { Unread } from './unread.js';
+import { keepOnSessionEnd, takeKept } from './session.js';
+import { charCount } from './text-limit.js';
 
-  var me = document.body.getAttribute('data-user');
-  var list = document.getElementById('messages');
-  var form = document.getElementById('composer');
-  var input = document.getElementById('text');
-  var connection = document.getElementById('connection');
-  var newMessages = document.getElementById('new-messages');
-  var composerError = document.getElementById('composer-error');
-  var HISTORY_PAGE = 200;
+/**
+ * The messages the page holds at most per room (older or newer ones are loaded again on scrolling); the page's
+ * address may say fewer (/chat?keep=300), which tests use to see the far end dropped without thousands of messages.
+ */
+const KEEP = Number(new URLSearchParams(window.location.search).get('keep')) || 3000;
 
-  var byId = new Map();   // id -> <li>, for every message shown (confirmed or pending)
-  var lastSeq = -1;       // highest seq shown; the gap after a reconnect is filled from here
-  var eventBus = null;
-  var loggingOut = false;
-  var openListeners = []; // presence.js: called with the event bus on every (re)connection
+/*
+ * One view per room opened since the page loaded: its list, history and outbox, kept while another room is
+ * open so that going back is instant and its unsent messages keep going. The open room's list is #messages.
+ */
+const views = new Map();
+const template = document.querySelector('.room-view');
+const handlers = new Map(); // room -> the bridge handler of chat.room.<room>
+let eventBus = null;
 
-  function newId() {
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) { return ('0' + b.toString(16)).slice(-2); }).join('');
+function viewOf(room) {
+  let view = views.get(room);
+  if (view) {
+    return view;
   }
-
-  function formatTime(ts) {
-    return new Date(ts).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+  const box = views.size === 0 ? template : template.cloneNode(true);
+  if (box !== template) {
+    box.querySelectorAll('[id]').forEach((e) => e.removeAttribute('id')); // the open room's get them
+    box.querySelector('.messages').replaceChildren();
+    box.querySelector('.new-messages').hidden = true;
+    box.hidden = true;
+    template.parentNode.insertBefore(box, template);
   }
-
-  function nearBottom() {
-    return list.scrollHeight - list.scrollTop - list.clientHeight < 48;
-  }
-
-  function scrollToBottom() {
-    list.scrollTop = list.scrollHeight;
-    newMessages.hidden = true;
-  }
-
-  /** One of eight name colours, the same for a name in every window. */
-  function hueOf(name) {
-    var hash = 0;
-    for (var i = 0; i < name.length; i++) {
-      hash = (hash * 31 + name.charCodeAt(i)) | 0;
-    }
-    return String(Math.abs(hash) % 8);
-  }
-
-  function buildItem(id, sender, text) {
-    var li = document.createElement('li');
-    li.className = 'message ' + (sender === me ? 'mine' : 'theirs');
-    li.setAttribute('data-id', id);
-    li.setAttribute('data-hue', hueOf(sender));
-    var meta = document.createElement('div');
-    meta.className = 'meta';
-    var who = document.createElement('span');
-    who.className = 'sender';
-    who.textContent = sender;
-    var time = document.createElement('time');
-    var state = document.createElement('span');
-    state.className = 'state';
-    meta.append(who, ' ', time, ' ', state);
-    var body = document.createElement('p');
-    body.className = 'text';
-    body.setAttribute('dir', 'auto');
-    body.textContent = text;
-    li.append(meta, body);
-    return li;
-  }
-
-  function setTime(li, ts) {
-    var time = li.querySelector('time');
-    time.dateTime = new Date(ts).toISOString();
-    time.title = new Date(ts).toLocaleString();
-    time.textContent = formatTime(ts);
-  }
-
-  function setState(li, state, label) {
-    li.classList.remove('sending', 'sent', 'failed');
-    if (state) {
-      li.classList.add(state);
-    }
-    li.querySelector('.state').textContent = label || '';
-  }
-
-  /** Inserts a message from the server at its place by seq; replaces its local echo if there is one. */
-  function show(message) {
-    var existing = byId.get(message.id);
-    if (existing && existing.hasAttribute('data-seq')) {
-      return; // already shown
-    }
-    var stick = nearBottom();
-    if (existing) {
-      existing.remove();
-    }
-    var li = buildItem(message.id, message.sender, message.text);
-    li.setAttribute('data-seq', String(message.seq));
-    setTime(li, message.ts);
-    // Confirmed messages are ordered by seq; pending local echoes stay below them.
-    var after = null;
-    var node = list.lastElementChild;
-    while (node) {
-      if (node.hasAttribute('data-seq') && Number(node.getAttribute('data-seq')) < message.seq) {
-        after = node;
-        break;
-      }
-      node = node.previousElementSibling;
-    }
-    list.insertBefore(li, after ? after.nextSibling : list.firstChild);
-    byId.set(message.id, li);
-    lastSeq = Math.max(lastSeq, message.seq);
-    if (stick || message.sender === me) {
-      scrollToBottom();
+  const list = new MessageList(box.querySelector('.messages'), {
+    newMessages: box.querySelector('.new-messages'),
+    me,
+    maxMessages: KEEP,
+  });
+  const history = new History(list, room);
+  view = { room, box, list, history, outbox: new Outbox(list, putBack, room) };
+  list.newMessages.addEventListener('click', () => {
+    if (list.holdsNewest) {
+      list.view.toBottom();
+      list.newMessages.hidden = true;
+      readCurrent();
     } else {
-      newMessages.hidden = false;
+      history.newest().then(() => {
+        list.newMessages.hidden = true;
+        readCurrent();
+      }, () => {});
     }
-  }
+  });
+  views.set(room, view);
+  return view;
+}
 
-  function showPending(id, text) {
-    var li = buildItem(id, me, text);
-    setTime(li, Date.now());
-    setState(li, 'sending', 'sending…');
-    list.appendChild(li);
-    byId.set(id, li);
-    scrollToBottom();
-    return li;
+/** Everything shown in the open room counts as read while the tab is visible. */
+function readCurrent() {
+  const view = views.get(rooms.current);
+  if (view && document.visibilityState === 'visible' && view.list.holdsNewest && view.list.lastSeq() >= 0) {
+    unread.markRead(rooms.current, view.list.lastSeq());
   }
+}
 
-  function markFailed(id, text, reason) {
-    var li = byId.get(id);
-    if (!li || li.hasAttribute('data-seq')) {
-      return;
+function onMessage(room, message) {
+  views.get(room)?.list.show(message);
+  if (room === rooms.current) {
+    stoppedTyping(message.sender);
+  }
+  if (room === rooms.current && document.visibilityState === 'visible' && views.get(room)?.list.holdsNewest) {
+    unread.markRead(room, message.seq);
+  } else {
+    unread.add(room, message);
+  }
+  if (message.sender !== me && mentions(message.text, me)) {
+    notifyMention(room, message, () => rooms.open(room));
+  }
+}
+
+/** A line in room's view, if the page follows the room and has its view. */
+function noticeIn(room, text) {
+  if (rooms.followed().includes(room)) {
+    views.get(room)?.list.notice(text);
+  }
+}
+
+/** A room was created, changed or archived anywhere: the list is asked again, and the change is told where it belongs. */
+async function roomChanged(change) {
+  await rooms.refresh();
+  if (change.type === 'topic') {
+    noticeIn(change.room, change.topic ? `${change.by} set the topic: ${change.topic}` : `${change.by} cleared the topic`);
+  } else if (change.type === 'archived') {
+    rooms.archived(change.room, change.by);
+  }
+  followRooms();
+}
+
+/** Follows exactly the rooms the page shows or counts. */
+function followRooms() {
+  if (!eventBus) {
+    return;
+  }
+  const wanted = new Set(rooms.followed());
+  handlers.forEach((handler, room) => {
+    if (!wanted.has(room)) {
+      eventBus.unregisterHandler('chat.room.' + room, handler);
+      handlers.delete(room);
     }
-    setState(li, 'failed', 'not sent: ' + reason);
-    var retry = document.createElement('button');
-    retry.type = 'button';
-    retry.className = 'retry';
-    retry.textContent = 'Retry';
-    retry.addEventListener('click', function () {
-      retry.remove();
-      setState(li, 'sending', 'sending…');
-      post(id, text);
-    });
-    li.querySelector('.meta').append(' ', retry);
-  }
-
-  function post(id, text) {
-    fetch('/send', {
-      method: 'POST',
-      credentials: 'same-origin',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ id: id, text: text })
-    }).then(function (res) {
-      if (res.status === 202) {
-        var li = byId.get(id);
-        if (li && !li.hasAttribute('data-seq')) {
-          setState(li, 'sent', 'sent');
-        }
-        return;
-      }
-      if (res.status === 401) {
-        window.location.assign('/');
-        return;
-      }
-      return res.json().then(function (error) {
-        markFailed(id, text, error.message || ('error ' + res.status));
-      }, function () {
-        markFailed(id, text, 'error ' + res.status);
-      });
-    }, function () {
-      markFailed(id, text, 'no connection to the server');
-    });
-  }
-
-  function submit() {
-    var text = input.value.trim();
-    if (!text) {
-      return;
-    }
-    composerError.hidden = true;
-    input.value = '';
-    resizeInput();
-    input.focus();
-    var id = newId();
-    showPending(id, text);
-    post(id, text);
-  }
-
-  /** Loads what this window has not seen: the newest page at first, everything after lastSeq later. */
-  function fillFromHistory() {
-    var url = lastSeq < 0 ? '/history?limit=' + HISTORY_PAGE : '/history?after=' + lastSeq + '&limit=' + HISTORY_PAGE;
-    return fetch(url, { credentials: 'same-origin' }).then(function (res) {
-      if (res.status === 401) {
-        window.location.assign('/');
-        return;
-      }
-      if (!res.ok) {
-        throw new Error('history ' + res.status);
-      }
-      return res.json().then(function (page) {
-        var hadSeq = lastSeq;
-        page.messages.forEach(show);
-        if (hadSeq >= 0 && page.messages.length === HISTORY_PAGE) {
-          return fillFromHistory();
-        }
-      });
-    });
-  }
-
-  function setConnection(state, label) {
-    connection.setAttribute('data-state', state);
-    connection.textContent = label;
-  }
-
-  function connect() {
-    // WebSocket first: it needs no sticky sessions behind a load balancer; the polling fallbacks do.
-    eventBus = new EventBus('/eventbus', { transports: ['websocket', 'xhr-streaming', 'xhr-polling'] });
-    eventBus.enableReconnect(true);
-    eventBus.onopen = function () {
-      // Handlers are dropped on every reconnect: register again, then fetch what was missed meanwhile.
-      eventBus.registerHandler('chat.messages', function (error, message) {
+  });
+  wanted.forEach((room) => {
+    if (!handlers.has(room)) {
+      const handler = (error, message) => {
         if (!error) {
-          show(message.body);
+          onMessage(room, message.body);
         }
-      });
-      openListeners.forEach(function (listener) { listener(eventBus); });
-      fillFromHistory().then(function () {
-        setConnection('open', 'Connected');
-      }, function () {
-        setConnection('open', 'Connected (history unavailable)');
-      });
-    };
-    eventBus.onclose = function () {
-      if (!loggingOut) {
-        setConnection('reconnecting', 'Reconnecting…');
+      };
+      eventBus.registerHandler('chat.room.' + room, handler);
+      handlers.set(room, handler);
+    }
+  });
+}
+
+const progress = (n) => showConnection('catching-up', `Catching up… ${n} messages`);
+
+/** The open room's view is brought up to date (the others catch up quietly). */
+async function catchUp(view, report = () => {}) {
+  await view.history.catchUp(report);
+  if (view.room === rooms.current) {
+    readCurrent();
+  }
+}
+
+/** Shows the view of room (none: the room does not exist). */
+function showView(room) {
+  views.forEach((view) => {
+    const shown = view.room === room;
+    view.box.hidden = !shown;
+    for (const [e, id] of [[view.list.element, 'messages'], [view.list.newMessages, 'new-messages']]) {
+      if (shown) {
+        e.id = id;
+      } else {
+        e.removeAttribute('id');
       }
-    };
-  }
+    }
+  });
+}
 
-  /** A line such as "alice joined", placed after the newest message so far (later messages go below it). */
-  function notice(text) {
-    var stick = nearBottom();
-    var li = document.createElement('li');
-    li.className = 'notice';
-    li.setAttribute('data-seq', String(lastSeq));
-    li.textContent = text;
-    list.appendChild(li);
-    if (stick) {
-      scrollToBottom();
+let rooms = null;
+const unread = new Unread(me, () => rooms?.render());
+rooms = new Rooms(me, unread, {
+  opened(room, known) {
+    input.disabled = !known;
+    clearTyping();
+    if (!known) {
+      showView(null);
+    } else {
+      const view = viewOf(room);
+      showView(room);
+      followRooms();
+      if (eventBus) {
+        catchUp(view).catch(() => {});
+      }
+      readCurrent();
+    }
+  },
+  joined(room) {
+    followRooms();
+    unread.fetch(room).catch(() => {});
+  },
+  left(room) {
+    followRooms();
+    unread.forget(room);
+  },
+});
+
+onConnect(async (bus) => {
+  eventBus = bus;
+  handlers.clear(); // the bridge client forgot them with the old connection
+  bus.registerHandler('chat.rooms', (error, message) => {
+    if (!error) {
+      roomChanged(message.body ?? {}).catch(() => {});
+    }
+  });
+  // Who joined or left a room, for the others in it (a person's own tabs say nothing: they know).
+  bus.registerHandler('chat.members', (error, message) => {
+    const event = error ? null : message.body;
+    if (event && event.user !== me) {
+      noticeIn(event.room, `${event.user} ${event.joined ? 'joined' : 'left'} #${event.room}`);
+    }
+  });
+  listenForDms(bus, rooms);
+  listenForPresence(bus, (text) => views.get(rooms.current)?.list.notice(text), stoppedTyping);
+  listenForTyping(bus, () => rooms.current);
+  showConnection('catching-up', 'Catching up…');
+  try {
+    await rooms.refresh();
+    followRooms();
+    const current = rooms.exists(rooms.current) ? views.get(rooms.current) : null;
+    if (current) {
+      await catchUp(current, progress);
+    }
+    showConnection('open', 'Connected');
+  } catch (e) {
+    if (!(e instanceof SessionOver)) {
+      showConnection('open', 'Connected (history unavailable)');
     }
   }
+  views.forEach((view) => {
+    view.outbox.connected();
+    if (view.room !== rooms.current && rooms.exists(view.room)) {
+      catchUp(view).catch(() => {});
+    }
+  });
+  rooms.followed().forEach((room) => unread.fetch(room).catch(() => {}));
+});
 
-  window.Messenger = {
-    onOpen: function (listener) { openListeners.push(listener); },
-    notice: notice
-  };
+viewOf(rooms.current); // shown at once; hidden again should the room turn out not to exist
+showView(rooms.current);
+document.addEventListener('visibilitychange', readCurrent);
+window.addEventListener('focus', readCurrent);
 
-  function resizeInput() {
-    input.style.height = 'auto';
-    input.style.height = Math.min(input.scrollHeight, 160) + 'px';
+document.getElementById('logout-form').addEventListener('submit', disconnect);
+
+/** Puts back what was not sent when the last session ended (before typing is reported: this is not typing). */
+function restoreKept() {
+  const kept = takeKept();
+  if (kept) {
+    input.value = kept;
+    if (charCount(kept) <= Number(input.dataset.maxLength)) {
+      input.dispatchEvent(new Event('input')); // the box fits its text; over the limit, the composer would cut it
+    }
   }
+}
 
-  input.addEventListener('keydown', function (event) {
-    if (event.key === 'Enter' && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      submit();
-    }
-  });
-  input.addEventListener('input', resizeInput);
-  form.addEventListener('submit', function (event) {
-    event.preventDefault();
-    submit();
-  });
-  list.addEventListener('scroll', function () {
-    if (nearBottom()) {
-      newMessages.hidden = true;
-    }
-  });
-  newMessages.addEventListener('click', scrollToBottom);
-  document.getElementById('logout-form').addEventListener('submit', function () {
-    loggingOut = true;
-    setConnection('closed', 'Logged out');
-    if (eventBus) {
-      eventBus.close();
-    }
-  });
-
-  connect();
-  input.focus();
-}());
+startComposer((text) => {
+  const view = views.get(rooms.current);
+  if (!view) {
+    putBack(text); // no such room (the box is disabled)
+    return;
+  }
+  if (view.list.holdsNewest) {
+    view.outbox.send(text);
+  } else {
+    // One's own message goes below the newest messages: go there first.
+    view.history.newest().finally(() => view.outbox.send(text));
+  }
+});
+startMentions(input, me);
+startDms(rooms);
+startNotifications();
+restoreKept();
+keepOnSessionEnd(() => [input.value]);
+reportTyping(input, () => rooms.current);
+connect();

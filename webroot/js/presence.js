@@ -1,114 +1,91 @@
 /*
- * Who is online and who is typing, on the chat page (loaded after chat.js, on its event bus).
- * The list comes on "chat.presence": the server sends the current list as soon as the page listens (on every
- * (re)connection), then an event on every change, each carrying the whole list, a version and the names that
- * joined or left (shown as notices in the conversation).
- * Typing: at most one POST /typing every 3 s while the user types; others' "chat.typing" events show
- * "alice is typing…" for a few seconds, or until a message from her arrives. Names only ever go in textContent.
+ * Who is online. The list comes on "chat.presence": the server sends the whole list with its version as soon as
+ * the page listens (on every (re)connection), then on every change only the change: the names added to and
+ * removed from the list, the next version, and the names that joined or left, which become notices in the
+ * conversation (none while a new server instance learns who is there). Names only go in textContent. Both
+ * carry "accounts", the account id of each (added) name held by someone signed in: the list marks them (✓)
+ * and, for a reader signed in too, offers a "Message" button that opens a direct message (dms.js).
  */
-(function () {
-  'use strict';
+import { account, me } from './page.js';
 
-  var me = document.body.getAttribute('data-user');
-  var onlineList = document.getElementById('online');
-  var onlineCount = document.getElementById('online-count');
-  var typingLine = document.getElementById('typing');
-  var input = document.getElementById('text');
-  var TYPING_SHOWN_MS = 5000;
-  var TYPING_EVERY_MS = 3000;
+const onlineList = document.getElementById('online');
+const onlineCount = document.getElementById('online-count');
+let version = -1; // of the list shown; older events are ignored
+let online = [];
+let accounts = new Map(); // name -> account id, for the signed-in people online
+let message = null; // opens a direct message with an account id (dms.js), for a signed-in reader
 
-  var version = -1;          // of the list shown; older events and replies are ignored
-  var typing = new Map();    // name -> timer that removes them from the typing line
-  var lastTypingSent = 0;
+/** Offers a "Message" button beside every other signed-in person; open(accountId) opens the conversation. */
+export function offerMessages(open) {
+  message = open;
+  showOnline(online);
+}
 
-  function showOnline(names) {
-    onlineList.replaceChildren.apply(onlineList, names.map(function (name) {
-      var li = document.createElement('li');
-      li.textContent = name;
-      if (name === me) {
-        li.className = 'me';
-      }
-      return li;
-    }));
-    onlineCount.textContent = '(' + names.length + ')';
-  }
+/** Who is online now, as last shown (mentions.js completes @names from it). */
+export const onlineNames = () => online;
 
-  function apply(roster) {
-    if (roster.version > version) {
-      version = roster.version;
-      showOnline(roster.online);
-    }
-  }
-
-  function showTyping() {
-    var names = Array.from(typing.keys());
-    if (names.length === 0) {
-      typingLine.textContent = '';
-    } else if (names.length === 1) {
-      typingLine.textContent = names[0] + ' is typing…';
-    } else if (names.length === 2) {
-      typingLine.textContent = names[0] + ' and ' + names[1] + ' are typing…';
-    } else {
-      typingLine.textContent = names.length + ' people are typing…';
-    }
-  }
-
-  function stopTyping(name) {
-    if (typing.has(name)) {
-      clearTimeout(typing.get(name));
-      typing.delete(name);
-      showTyping();
-    }
-  }
-
-  function startTyping(name) {
+function showOnline(names) {
+  onlineList.replaceChildren(...names.map((name) => {
+    const li = document.createElement('li');
+    const label = document.createElement('span');
+    label.className = 'name';
+    label.textContent = name;
+    li.append(label);
     if (name === me) {
+      li.className = 'me';
+    }
+    const id = accounts.get(name);
+    if (id) {
+      const badge = document.createElement('span');
+      badge.className = 'verified';
+      badge.title = 'Signed in with an account';
+      badge.textContent = '✓';
+      li.append(' ', badge);
+      if (message && account && id !== account) {
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.className = 'secondary message';
+        button.textContent = 'Message';
+        button.ariaLabel = `Message ${name}`;
+        button.addEventListener('click', () => message(id));
+        li.append(button);
+      }
+    }
+    return li;
+  }));
+  onlineCount.textContent = `(${names.length})`;
+}
+
+/** Listens on a new connection; notice(text) says who joined or left, left(name) is called for who leaves. */
+export function listenForPresence(eventBus, notice, left) {
+  version = -1; // a new connection may be to another instance, whose versions are its own
+  online = [];
+  accounts = new Map();
+  eventBus.registerHandler('chat.presence', (error, message) => {
+    if (error) {
       return;
     }
-    clearTimeout(typing.get(name));
-    typing.set(name, setTimeout(function () { stopTyping(name); }, TYPING_SHOWN_MS));
-    showTyping();
-  }
-
-  window.Messenger.onOpen(function (eventBus) {
-    // A new connection may be to another instance, whose versions are its own: start over.
-    version = -1;
-    eventBus.registerHandler('chat.presence', function (error, message) {
-      if (error) {
-        return;
-      }
-      var event = message.body;
-      // Not about oneself: whether a page hears of its own arrival depends on how fast it registered.
-      event.joined.forEach(function (name) {
-        if (name !== me) {
-          window.Messenger.notice(name + ' joined');
-        }
-      });
-      event.left.forEach(function (name) {
-        if (name !== me) {
-          window.Messenger.notice(name + ' left');
-        }
-        stopTyping(name);
-      });
-      apply(event);
-    });
-    eventBus.registerHandler('chat.typing', function (error, message) {
-      if (!error) {
-        startTyping(message.body.user);
-      }
-    });
-    eventBus.registerHandler('chat.messages', function (error, message) {
-      if (!error) {
-        stopTyping(message.body.sender);
-      }
-    });
-  });
-
-  input.addEventListener('input', function () {
-    var now = Date.now();
-    if (input.value.trim() && now - lastTypingSent >= TYPING_EVERY_MS) {
-      lastTypingSent = now;
-      fetch('/typing', { method: 'POST', credentials: 'same-origin' }).catch(function () { /* best effort */ });
+    const event = message.body;
+    // Not about oneself: whether a page hears of its own arrival depends on how fast it registered.
+    event.joined.filter((name) => name !== me).forEach((name) => notice(`${name} joined`));
+    event.left.filter((name) => name !== me).forEach((name) => notice(`${name} left`));
+    event.left.forEach(left);
+    if (event.version <= version) {
+      return; // the list shown has it already
     }
+    if (event.online) {
+      online = event.online;
+      accounts = new Map(Object.entries(event.accounts ?? {}));
+    } else if (version < 0) {
+      return; // a change before the whole list, which includes it
+    } else {
+      const removed = new Set(event.removed);
+      event.removed.forEach((name) => accounts.delete(name));
+      Object.entries(event.accounts ?? {}).forEach(([name, id]) => accounts.set(name, id));
+      online = online.filter((name) => !removed.has(name)).concat(event.added.filter((name) => !online.includes(name)));
+      online.sort(); // code-unit order, as the server sorts it
+    }
+    version = event.version;
+    showOnline(online);
   });
-}());
+}

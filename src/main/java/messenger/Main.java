@@ -10,6 +10,7 @@ import io.vertx.micrometer.MicrometerMetricsFactory;
 import io.vertx.micrometer.MicrometerMetricsOptions;
 import messenger.metrics.Metrics;
 
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -20,9 +21,24 @@ import java.util.function.Supplier;
 public final class Main implements VertxApplicationHooks {
 
   public static void main(String[] args) {
+    if (List.of(args).contains("-cluster") && !onClassPath("io.vertx.spi.cluster.hazelcast.HazelcastClusterManager")) {
+      // The fat jar leaves Hazelcast out (16.5 MB): its manifest names lib/*.jar beside it instead.
+      System.err.println("-cluster needs the Hazelcast cluster manager: lib/vertx-hazelcast.jar and lib/hazelcast.jar "
+        + "beside messenger.jar (./mvnw package puts them in target/lib/).");
+      System.exit(1);
+    }
     int exitCode = new VertxApplication(args, new Main()).launch();
     if (exitCode != 0) {
       System.exit(exitCode);
+    }
+  }
+
+  private static boolean onClassPath(String className) {
+    try {
+      Class.forName(className, false, Main.class.getClassLoader());
+      return true;
+    } catch (ClassNotFoundException e) {
+      return false;
     }
   }
 

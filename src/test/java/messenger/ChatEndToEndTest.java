@@ -54,7 +54,8 @@ class ChatEndToEndTest {
       assertThat(messages).extracting(m -> m.getString("id")).containsExactlyInAnyOrderElementsOf(sentIds);
       assertThat(messages).extracting(m -> m.getLong("seq")).isSorted().doesNotHaveDuplicates();
       assertThat(messages).allSatisfy(m -> {
-        assertThat(m.fieldNames()).containsExactlyInAnyOrder("seq", "id", "sender", "text", "ts");
+        assertThat(m.fieldNames()).containsExactlyInAnyOrder("seq", "id", "room", "sender", "text", "ts");
+        assertThat(m.getString("room")).isEqualTo("general");
         assertThat(m.getString("text")).startsWith(m.getString("sender") + " says ");
       });
     }

@@ -54,7 +54,7 @@ class ChatLogStartTest {
       reader.awaitInHistory("message " + (LOGGED - 1));
       assertThat(reader.history("?limit=50")).extracting(m -> m.getString("id"))
         .containsExactlyElementsOf(IntStream.range(LOGGED - 50, LOGGED).mapToObj(i -> "m-" + i).toList());
-      double read = Prometheus.value(reader.get("/metrics").body(), "messenger_messages_delivered_total");
+      double read = Prometheus.value(app.metrics(), "messenger_messages_delivered_total");
       assertThat(read).as("messages read at start").isBetween((double) HISTORY, HISTORY + 1.0);
     } finally {
       RabbitBroker.delete(name, stream);

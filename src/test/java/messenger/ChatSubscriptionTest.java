@@ -29,6 +29,13 @@ class ChatSubscriptionTest {
     return new JsonObject().put("type", "unregister").put("address", address);
   }
 
+  /** A socket of the user's that registered for chat.messages and already got a probe through. */
+  private static BridgeClient subscribed(User user) {
+    BridgeClient bridge = app.bridge(user).register(Addresses.CHAT_MESSAGES);
+    Probe.awaitDelivery(user, bridge);
+    return bridge;
+  }
+
   /** Sends one message and returns every frame the socket got within the time after it. */
   private static List<JsonObject> framesAfterSending(User sender, BridgeClient bridge, String id) throws Exception {
     assertThat(sender.send("hello " + id, id).statusCode()).isEqualTo(202);
@@ -36,11 +43,9 @@ class ChatSubscriptionTest {
   }
 
   @Test
-  void aSubscriberGetsTheBridgesFrameOnceAndNothingAfterUnregistering() throws Exception {
+  void aSubscriberGetsEachMessageOnceInTheBridgesRecFrame() throws Exception {
     User tom = app.user("tom");
-    try (BridgeClient bridge = app.bridge(tom).register(Addresses.CHAT_MESSAGES)) {
-      Probe.awaitDelivery(tom, bridge);
-
+    try (BridgeClient bridge = subscribed(tom)) {
       String id = UUID.randomUUID().toString();
       List<JsonObject> frames = framesAfterSending(tom, bridge, id);
       assertThat(frames).hasSize(1);
@@ -49,11 +54,24 @@ class ChatSubscriptionTest {
       assertThat(frame.getString("type")).isEqualTo("rec");
       assertThat(frame.getString("address")).isEqualTo(Addresses.CHAT_MESSAGES);
       assertThat(frame.getJsonObject("body").getString("id")).isEqualTo(id);
+    }
+  }
 
+  @Test
+  void afterUnregisteringASocketGetsNoMoreMessages() throws Exception {
+    User tom = app.user("tom");
+    try (BridgeClient bridge = subscribed(tom)) {
       bridge.sendFrame(unregister(Addresses.CHAT_MESSAGES));
       assertThat(bridge.drain(300)).as("unregistering is answered with nothing").isEmpty();
       assertThat(framesAfterSending(tom, bridge, UUID.randomUUID().toString())).isEmpty();
+    }
+  }
 
+  @Test
+  void aSocketThatRegistersAgainGetsMessagesAgain() throws Exception {
+    User tom = app.user("tom");
+    try (BridgeClient bridge = subscribed(tom)) {
+      bridge.sendFrame(unregister(Addresses.CHAT_MESSAGES));
       bridge.register(Addresses.CHAT_MESSAGES);
       Probe.awaitDelivery(tom, bridge);
       String again = UUID.randomUUID().toString();
@@ -65,8 +83,7 @@ class ChatSubscriptionTest {
   @Test
   void registeringTwiceIsRefusedLikeAnyBridgeAddressAndStillDeliversOnce() throws Exception {
     User uma = app.user("uma");
-    try (BridgeClient bridge = app.bridge(uma).register(Addresses.CHAT_MESSAGES)) {
-      Probe.awaitDelivery(uma, bridge);
+    try (BridgeClient bridge = subscribed(uma)) {
       bridge.register(Addresses.CHAT_MESSAGES);
       assertThat(bridge.drain(500)).singleElement()
         .satisfies(f -> assertThat(f.getString("body")).isEqualTo("address_already_registered"));

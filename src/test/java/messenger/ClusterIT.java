@@ -16,6 +16,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,6 +24,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Two instances started as a Vert.x cluster ({@code -cluster}, Hazelcast with the shipped cluster.xml: TCP
@@ -78,13 +80,9 @@ class ClusterIT {
   }
 
   /** Hazelcast logs its member list whenever it changes. */
-  private static void awaitMembers(JarInstance instance, int count) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 60_000;
-    while (!instance.output().contains("Members {size:" + count)) {
-      assertThat(System.currentTimeMillis()).as("cluster of %d members not formed: %s", count, instance.output())
-        .isLessThan(deadline);
-      Thread.sleep(200);
-    }
+  private static void awaitMembers(JarInstance instance, int count) {
+    await("a cluster of " + count + " members").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+      .untilAsserted(() -> assertThat(instance.output()).contains("Members {size:" + count));
   }
 
   private static BridgeClient bridge(Vertx vertx, User user) {

@@ -13,6 +13,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -24,6 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** An instance stopped gracefully (SIGTERM) or killed (SIGKILL) in the middle of a conversation. */
 @ExtendWith(RabbitBroker.class)
@@ -84,11 +86,7 @@ class InstanceLifecycleIT {
       assertThat(exitMillis).as("exited within 10 s").isLessThan(10_000);
       assertThat(inLog).as("every send answered 202 is in the chat log").containsAll(accepted);
       assertThat(accepted).isNotEmpty();
-      long waitClosed = System.currentTimeMillis() + 5000;
-      while (!bridge.isClosed() && System.currentTimeMillis() < waitClosed) {
-        TestApp.sleep(50);
-      }
-      assertThat(bridge.isClosed()).as("the bridge socket was closed").isTrue();
+      await("the bridge socket to be closed").atMost(Duration.ofSeconds(5)).until(bridge::isClosed);
       assertThat(app.output()).doesNotContain("Exception").doesNotContain(" ERROR ");
     } finally {
       RabbitBroker.delete(name, name + ".log");

@@ -1,6 +1,7 @@
 package messenger;
 
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import messenger.testing.NeedsRabbitMQ;
 import messenger.testing.ChatWindow;
@@ -15,7 +16,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.awaitility.core.ConditionTimeoutException;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -33,6 +36,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Exactly the README's setup without Docker: {@code deploy/run-local.sh} starts two instances from the fat
@@ -51,6 +55,7 @@ class LoadBalancerIT {
   private Path scriptLog;
   private int lbPort;
   private int[] instancePorts;
+  private int[] monitoringPorts;
   private Vertx vertx;
 
   @BeforeEach
@@ -62,24 +67,32 @@ class LoadBalancerIT {
     scriptLog = runDir.resolve("run-local.out");
     lbPort = TestApp.freePort();
     instancePorts = new int[] {TestApp.freePort(), TestApp.freePort()};
+    monitoringPorts = new int[] {TestApp.freePort(), TestApp.freePort()};
     ProcessBuilder builder = new ProcessBuilder("bash", "deploy/run-local.sh")
       .redirectErrorStream(true).redirectOutput(scriptLog.toFile());
     builder.environment().put("LB_PORT", String.valueOf(lbPort));
     builder.environment().put("INSTANCE_PORTS", instancePorts[0] + " " + instancePorts[1]);
+    builder.environment().put("MONITORING_PORTS", monitoringPorts[0] + " " + monitoringPorts[1]);
     builder.environment().put("RUN_DIR", runDir.toString());
     builder.environment().put("RABBITMQ_URI", RabbitBroker.uri());
     builder.environment().put("SESSION_SECRET", JarInstance.SECRET);
     builder.environment().put("JAVA_OPTS", "-Xmx256m");
-    builder.environment().put("MESSENGER_CONF", JarInstance.conf(name, name + ".log").encode());
+    // Idle timeout 10 s: SockJS heartbeats every 5 s, so a poll is answered within 5 s even when nothing happens.
+    builder.environment().put("MESSENGER_CONF", JarInstance.conf(name, name + ".log")
+      .put("http", new JsonObject().put("idleTimeoutSeconds", 10)).encode());
     script = builder.start();
-    long deadline = System.currentTimeMillis() + 90_000;
-    while (!Files.readString(scriptLog).contains("Messenger is running behind nginx")) {
-      assertThat(script.isAlive()).as("run-local.sh exited: %s", Files.readString(scriptLog)).isTrue();
-      assertThat(System.currentTimeMillis()).as("run-local.sh not ready in 90 s: %s", Files.readString(scriptLog))
-        .isLessThan(deadline);
-      Thread.sleep(200);
-    }
+    await("run-local.sh to be ready").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+      .failFast(() -> assertThat(script.isAlive()).as(() -> "run-local.sh exited: " + scriptOutput()).isTrue())
+      .untilAsserted(() -> assertThat(Files.readString(scriptLog)).contains("Messenger is running behind nginx"));
     vertx = Vertx.vertx();
+  }
+
+  private String scriptOutput() {
+    try {
+      return Files.readString(scriptLog);
+    } catch (IOException e) {
+      return "(unreadable: " + e.getMessage() + ")";
+    }
   }
 
   @AfterEach
@@ -119,10 +132,10 @@ class LoadBalancerIT {
       windows.add(new ChatWindow(vertx, watcher));
     }
     Sender sender = new Sender(List.of(alice, bob));
-    sender.sendUntilSeenBy(windows, 30_000); // the windows are live
+    sender.sendUntilSeenBy(windows); // the windows are live
 
-    // Kill the instance that serves the most windows (each instance says how many on /metrics).
-    int[] clients = {bridgeClients(instancePorts[0]), bridgeClients(instancePorts[1])};
+    // Kill the instance that serves the most windows (each instance says how many on its /metrics).
+    int[] clients = {bridgeClients(monitoringPorts[0]), bridgeClients(monitoringPorts[1])};
     int victim = clients[0] >= clients[1] ? instancePorts[0] : instancePorts[1];
     System.out.printf("bridge clients per instance before the kill: %d, %d%n", clients[0], clients[1]);
 
@@ -131,7 +144,7 @@ class LoadBalancerIT {
     long pid = Long.parseLong(Files.readString(runDir.resolve("messenger-" + victim + ".pid")).trim());
     ProcessHandle.of(pid).orElseThrow().destroyForcibly(); // SIGKILL: a crash
     sender.send(60);  // keeps going through the load balancer meanwhile
-    sender.sendUntilSeenBy(windows, 30_000);
+    sender.sendUntilSeenBy(windows);
 
     List<ChatWindow> moved = windows.stream().filter(w -> w.reconnects() > 0).toList();
     assertThat(moved).as("windows that were on the killed instance").isNotEmpty();
@@ -154,9 +167,54 @@ class LoadBalancerIT {
       sender.confirmed.size(), sender.retries, shownPerWindow, duplicates, moved.size(), slowestResume);
   }
 
-  private static int bridgeClients(int instancePort) throws Exception {
+  /**
+   * SockJS's xhr-polling through the load balancer, as a page that cannot use WebSocket runs it: one SockJS session
+   * is a series of requests (open, send, polls) that must all reach the instance holding it. Round-robin would send
+   * every other one to the other instance, which answers a send with 404 and a poll with a new session.
+   */
+  @Test
+  void aSockJsPollingSessionKeepsToOneInstanceBehindTheLoadBalancer() {
+    User alice = login("http://localhost:" + lbPort, "alice");
+    String session = "/eventbus/000/" + UUID.randomUUID() + "/";
+    assertThat(alice.post(session + "xhr", "text/plain", "").body()).as("opening the session").isEqualTo("o\n");
+    sockJsSend(alice, session, new JsonObject().put("type", "register").put("address", Addresses.CHAT_MESSAGES));
+    List<HttpResponse<String>> polls = new ArrayList<>();
+    for (int i = 0; i < 6; i++) {
+      String text = "over polling " + i;
+      // The first one may go out before the registration is in place: send again until a poll brings it.
+      await(text + " over polling").atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).untilAsserted(() -> {
+        assertThat(alice.send(text).statusCode()).isEqualTo(202);
+        HttpResponse<String> poll = alice.post(session + "xhr", "text/plain", "");
+        polls.add(poll);
+        assertThat(poll.body()).contains(text);
+      });
+      sockJsSend(alice, session, new JsonObject().put("type", "ping"));
+    }
+    assertThat(polls).extracting(HttpResponse::statusCode).containsOnly(200);
+    assertThat(polls).extracting(HttpResponse::body).as("polls (a new session would say o)")
+      .allSatisfy(body -> assertThat(body).matches("(?s)(a\\[.*|h)\n"));
+  }
+
+  private static void sockJsSend(User user, String session, JsonObject frame) {
+    HttpResponse<String> sent = user.post(session + "xhr_send", "text/plain", new JsonArray().add(frame.encode()).encode());
+    assertThat(sent.statusCode()).as("xhr_send of %s: %s", frame, sent.body()).isEqualTo(204);
+  }
+
+  /** Metrics are on each instance's management port, not on the port the load balancer serves, under any spelling. */
+  @Test
+  void metricsAreNotServedThroughTheLoadBalancer() throws Exception {
+    User alice = login("http://localhost:" + lbPort, "alice");
+    for (String path : List.of("/metrics", "/metrics/", "/metrics/.", "/metrics//", "/metrics?x", "//metrics", "/%6Detrics")) {
+      HttpResponse<String> res = alice.get(path);
+      assertThat(res.statusCode()).as(path).isEqualTo(404);
+      assertThat(res.body()).as(path).doesNotContain("messenger_");
+    }
+    assertThat(bridgeClients(monitoringPorts[0])).as("the management port answers").isGreaterThanOrEqualTo(0);
+  }
+
+  private static int bridgeClients(int monitoringPort) throws Exception {
     HttpResponse<String> res = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
-      HttpRequest.newBuilder(URI.create("http://localhost:" + instancePort + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
+      HttpRequest.newBuilder(URI.create("http://localhost:" + monitoringPort + "/metrics")).timeout(Duration.ofSeconds(10)).build(),
       HttpResponse.BodyHandlers.ofString());
     return (int) Prometheus.value(res.body(), "messenger_bridge_clients");
   }
@@ -205,19 +263,19 @@ class LoadBalancerIT {
       }
     }
 
-    /** Sends until every window showed the latest message. */
-    void sendUntilSeenBy(List<ChatWindow> windows, long timeoutMillis) throws InterruptedException {
-      long deadline = System.currentTimeMillis() + timeoutMillis;
-      while (true) {
-        String id = sendOne();
-        long until = System.currentTimeMillis() + 2_000;
-        while (System.currentTimeMillis() < until) {
-          if (windows.stream().allMatch(w -> w.ids().contains(id))) {
-            return;
-          }
-          Thread.sleep(50);
-        }
-        assertThat(System.currentTimeMillis()).as("windows never all showed a message").isLessThan(deadline);
+    /** Sends until every window showed the latest message within 2 s of its send (30 s at most). */
+    void sendUntilSeenBy(List<ChatWindow> windows) {
+      await("every window to show a new message").atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
+        .until(() -> seenWithinTwoSeconds(windows, sendOne()));
+    }
+
+    private static boolean seenWithinTwoSeconds(List<ChatWindow> windows, String id) {
+      try {
+        await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50))
+          .until(() -> windows.stream().allMatch(w -> w.ids().contains(id)));
+        return true;
+      } catch (ConditionTimeoutException notYet) {
+        return false;
       }
     }
   }

@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * 10 000 distinct people log in, send one message each and log out, a few at a time: the instance's map of
@@ -75,12 +76,8 @@ class ManyUsersTest {
       assertThat(sent.get()).isEqualTo(USERS);
       assertThat(most).as("publishers held at once").isLessThanOrEqualTo(AT_ONCE);
       // Logout is a one-way bus message: give the last few a moment.
-      long deadline = System.currentTimeMillis() + 5_000;
-      while (left > 0 && System.currentTimeMillis() < deadline) {
-        Thread.sleep(50);
-        left = publishers(http, app);
-      }
-      assertThat(left).isZero();
+      await("no publisher left").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50))
+        .untilAsserted(() -> assertThat(publishers(http, app)).isZero());
     }
   }
 

@@ -29,7 +29,7 @@ class PresenceKillIT {
   @Test
   void anInstanceThatStopsSaysGoodbyeAndOneThatIsKilledExpires() throws Exception {
     String name = "kill-" + UUID.randomUUID().toString().substring(0, 8);
-    JsonObject presence = new JsonObject().put("exchange", name + ".presence")
+    JsonObject presence = new JsonObject()
       .put("heartbeatMs", 500).put("expiryMs", EXPIRY).put("leaveGraceMs", 500);
     try (TestApp a = TestApp.start(name, name + ".log", new JsonObject().put("presence", presence))) {
       Thread.sleep(1_000); // a's quiet start is over

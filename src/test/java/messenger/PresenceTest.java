@@ -12,13 +12,18 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Presence and typing with two (or three) instances of the app against the real broker: the online list,
@@ -84,17 +89,11 @@ class PresenceTest {
   }
 
   /** Polls GET /presence until it shows exactly {@code expected}; returns how long that took. */
-  private static long awaitOnline(User viewer, String... expected) throws InterruptedException {
+  private static long awaitOnline(User viewer, String... expected) {
     long start = System.currentTimeMillis();
-    List<String> last = null;
-    while (System.currentTimeMillis() - start < WAIT) {
-      last = online(viewer);
-      if (last.equals(List.of(expected))) {
-        return System.currentTimeMillis() - start;
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("online list is " + last + ", expected " + List.of(expected));
+    await("the online list " + List.of(expected)).atMost(Duration.ofMillis(WAIT)).pollInterval(Duration.ofMillis(20))
+      .untilAsserted(() -> assertThat(online(viewer)).containsExactly(expected));
+    return System.currentTimeMillis() - start;
   }
 
   private static Predicate<JsonObject> joined(String name) {
@@ -138,24 +137,40 @@ class PresenceTest {
   }
 
   @Test
-  void aUserWithTabsOnTwoInstancesIsOnlineOnceJoinsOnceAndLeavesWithTheLastTab() throws Exception {
+  void aUserWithTabsOnTwoInstancesIsOnlineOnceAndJoinsOnce() throws Exception {
     TestApp a = app();
     TestApp b = app();
     Observers o = observers(a, b);
 
     User alice = login(a, "alice");
     long opened = System.currentTimeMillis();
-    BridgeClient tab1 = tab(a, alice);
-    BridgeClient tab2 = tab(a, alice);
-    BridgeClient tab3 = tab(b, alice); // the same session on the other instance
+    tab(a, alice);
+    tab(a, alice);
+    tab(b, alice); // the same session on the other instance
     JsonObject seen = awaitPresence(o.carolTab(), joined("alice"));
     System.out.println("presence: alice's join seen on the other instance's page after " + (System.currentTimeMillis() - opened) + " ms");
-    assertThat(seen.getJsonArray("online")).isEqualTo(new JsonArray().add("alice").add("carol").add("dave"));
+    // Only the change travels to every page, never the whole list: that goes to a page once, when it starts listening.
+    assertThat(seen.containsKey("online")).as("the whole list in a change: " + seen).isFalse();
+    assertThat(seen.getJsonArray("added")).isEqualTo(new JsonArray().add("alice"));
+    assertThat(seen.getJsonArray("removed")).isEmpty();
     awaitPresence(o.daveTab(), joined("alice"));
     assertThat(notices(o.carolTab(), 4 * HEARTBEAT)).as("one join per real change, not per tab or instance").isEmpty();
     assertThat(notices(o.daveTab(), 0)).isEmpty();
     assertThat(online(o.carol())).containsExactly("alice", "carol", "dave");
     assertThat(online(o.dave())).containsExactly("alice", "carol", "dave");
+  }
+
+  @Test
+  void aUserLeavesWithTheLastTabOnAnyInstanceNotBefore() throws Exception {
+    TestApp a = app();
+    TestApp b = app();
+    Observers o = observers(a, b);
+    User alice = login(a, "alice");
+    BridgeClient tab1 = tab(a, alice);
+    BridgeClient tab2 = tab(a, alice);
+    BridgeClient tab3 = tab(b, alice);
+    awaitPresence(o.carolTab(), joined("alice"));
+    awaitPresence(o.daveTab(), joined("alice"));
 
     tab1.close();
     tab3.close();
@@ -167,8 +182,10 @@ class PresenceTest {
     awaitPresence(o.daveTab(), left("alice"));
     System.out.println("presence: last tab closed -> 'alice left' on the other instance after "
       + (System.currentTimeMillis() - closed) + " ms (leave grace " + GRACE + " ms)");
-    awaitPresence(o.carolTab(), left("alice"));
-    assertThat(notices(o.carolTab(), 4 * HEARTBEAT)).isEmpty();
+    JsonObject leave = awaitPresence(o.carolTab(), left("alice"));
+    assertThat(leave.getJsonArray("removed")).isEqualTo(new JsonArray().add("alice"));
+    assertThat(leave.containsKey("online")).isFalse();
+    assertThat(notices(o.carolTab(), 4 * HEARTBEAT)).as("one leave").isEmpty();
     assertThat(notices(o.daveTab(), 0)).isEmpty();
     assertThat(online(o.carol())).containsExactly("carol", "dave");
   }
@@ -226,7 +243,26 @@ class PresenceTest {
   }
 
   @Test
-  void namesAreUniqueAmongOnlineUsersOnEveryInstanceAndLogoutEndsEveryTab() throws Exception {
+  void aNameOnlineOnOneInstanceIsRefusedOnEveryInstanceIgnoringCase() throws Exception {
+    TestApp a = app();
+    TestApp b = app();
+    Observers o = observers(a, b);
+    User alice = login(a, "alice");
+    tab(a, alice);
+    awaitOnline(o.dave(), "alice", "carol", "dave");
+
+    for (TestApp instance : List.of(a, b)) {
+      for (String name : List.of("alice", "ALICE", " alice ")) {
+        HttpResponse<String> refused = new User(instance.baseUrl(), name).login();
+        assertThat(refused.statusCode()).as(name).isEqualTo(400);
+        assertThat(refused.body()).contains("is already online in another session");
+      }
+    }
+    assertThat(alice.login().statusCode()).as("the session that has the name may log in again").isEqualTo(303);
+  }
+
+  @Test
+  void logoutClosesTheSessionsTabsOnEveryInstanceAndFreesTheName() throws Exception {
     TestApp a = app();
     TestApp b = app();
     Observers o = observers(a, b);
@@ -235,23 +271,14 @@ class PresenceTest {
     BridgeClient onB = tab(b, alice);
     awaitOnline(o.dave(), "alice", "carol", "dave");
 
-    for (String name : List.of("alice", "ALICE", " alice ")) {
-      HttpResponse<String> refused = new User(b.baseUrl(), name).login();
-      assertThat(refused.statusCode()).as(name).isEqualTo(400);
-      assertThat(refused.body()).contains("is already online in another session");
-    }
-    assertThat(alice.login().statusCode()).as("the session that has the name may log in again").isEqualTo(303);
-
     long loggedOut = System.currentTimeMillis();
     assertThat(alice.postForm("/logout", "").statusCode()).isEqualTo(303);
     awaitPresence(o.daveTab(), left("alice"));
     System.out.println("presence: logout -> 'alice left' on the other instance after " + (System.currentTimeMillis() - loggedOut) + " ms");
-    long deadline = System.currentTimeMillis() + WAIT;
-    while (!(onA.isClosed() && onB.isClosed()) && System.currentTimeMillis() < deadline) {
-      Thread.sleep(20);
-    }
-    assertThat(onA.isClosed()).as("the logged-out tab on a is closed").isTrue();
-    assertThat(onB.isClosed()).as("the logged-out tab on b is closed").isTrue();
+    await("the logged-out tabs to be closed").atMost(Duration.ofMillis(WAIT)).untilAsserted(() -> {
+      assertThat(onA.isClosed()).as("the logged-out tab on a is closed").isTrue();
+      assertThat(onB.isClosed()).as("the logged-out tab on b is closed").isTrue();
+    });
     awaitPresence(o.carolTab(), joined("alice"));
     awaitPresence(o.carolTab(), left("alice"));
     assertThat(notices(o.carolTab(), 4 * HEARTBEAT)).isEmpty();
@@ -281,8 +308,41 @@ class PresenceTest {
     assertThat(second.get("/chat").body()).contains("data-user=\"alice\"");
   }
 
+  /**
+   * The issue's case: a session that closed nothing, whose name another session took while it had no tab open. It
+   * can no longer speak, type, read or listen under that name, on any instance: each answer is 403 name_taken.
+   */
   @Test
-  void typingReachesEveryInstanceAtMostOnceEveryThreeSecondsAndNeverTheLog() throws Exception {
+  void aSessionWhoseNameWentToSomeoneElseCanNeitherSpeakNorListenUnderIt() throws Exception {
+    TestApp a = app();
+    TestApp b = app();
+    Observers o = observers(a, b);
+    User stale = login(a, "alice"); // logs in, opens no tab
+    User holder = login(b, "alice"); // the name was free
+    tab(b, holder);
+    awaitOnline(o.carol(), "alice", "carol", "dave"); // on a too
+
+    for (TestApp instance : List.of(a, b)) {
+      User there = stale.via(instance.baseUrl());
+      for (HttpResponse<String> refused : List.of(there.send("I am alice"), there.post("/typing", "application/json", "{}"),
+        there.get("/history"), there.get("/presence"), there.request(HttpRequest.newBuilder(
+          URI.create(instance.baseUrl() + "/eventbus/info")).header("Origin", instance.baseUrl())))) {
+        String what = refused.request().method() + " " + refused.uri();
+        assertThat(refused.statusCode()).as(what).isEqualTo(403);
+        assertThat(new JsonObject(refused.body()).getString("error")).as(what).isEqualTo("name_taken");
+        assertThat(new JsonObject(refused.body()).getString("message")).as(what).contains("“alice” is now online in another session");
+      }
+      assertThatThrownBy(() -> BridgeClient.connect(instance.vertx, instance.baseUrl(), stale.cookieHeader(), instance.baseUrl()))
+        .as("the bridge on " + instance.baseUrl()).hasMessageContaining("403");
+    }
+    assertThat(holder.send("I am alice").statusCode()).isEqualTo(202);
+    holder.awaitInHistory("I am alice");
+    assertThat(holder.history("?limit=200")).extracting(m -> m.getString("sender") + ": " + m.getString("text"))
+      .containsExactly("alice: I am alice");
+  }
+
+  @Test
+  void typingReachesEveryInstanceAtMostOnceEveryThreeSeconds() throws Exception {
     TestApp a = app();
     TestApp b = app();
     Observers o = observers(a, b);
@@ -297,18 +357,37 @@ class PresenceTest {
     assertThat(o.dave().post("/typing", "application/json", "").statusCode()).isEqualTo(204);
     assertThat(o.carolTab().await(Addresses.CHAT_TYPING, t -> t.getString("user").equals("dave"), WAIT))
       .as("after 3 s a new event goes out").isNotNull();
+  }
 
-    JsonArray history = new JsonObject(o.carol().get("/history").body()).getJsonArray("messages");
-    assertThat(history).as("typing is not in the chat log").isEmpty();
+  @Test
+  void typingSaysWhichRoomOnEveryInstanceAndIsThrottledPerRoom() throws Exception {
+    TestApp a = app();
+    TestApp b = app();
+    Observers o = observers(a, b);
 
-    User stranger = new User(a.baseUrl(), "nobody");
-    assertThat(stranger.post("/typing", "application/json", "{}").statusCode()).isEqualTo(401);
-    HttpResponse<String> crossSite = o.carol().request(java.net.http.HttpRequest.newBuilder(
-        java.net.URI.create(a.baseUrl() + "/typing")).header("Origin", "https://evil.example")
-      .POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
-    assertThat(crossSite.statusCode()).isEqualTo(403);
-    assertThat(new JsonObject(crossSite.body()).getString("error")).isEqualTo("forbidden");
-    assertThat(stranger.get("/presence").statusCode()).isEqualTo(401);
+    assertThat(o.dave().post("/typing", "application/json", "{\"room\":\"design\"}").statusCode()).isEqualTo(204);
+    assertThat(o.carolTab().await(Addresses.CHAT_TYPING, t -> t.getString("user").equals("dave"), WAIT).getString("room"))
+      .as("on the other instance").isEqualTo("design");
+    // Typing in another room right after is not throttled away: it is news for that room's readers.
+    assertThat(o.dave().post("/typing", "application/json", "{}").statusCode()).isEqualTo(204);
+    assertThat(o.carolTab().await(Addresses.CHAT_TYPING, t -> t.getString("user").equals("dave")
+      && t.getString("room").equals("general"), WAIT)).as("no room is general").isNotNull();
+
+    for (String bad : List.of("{\"room\":\"Not A Room\"}", "{\"room\":7}", "[1", "[]")) {
+      HttpResponse<String> refused = o.dave().post("/typing", "application/json", bad);
+      assertThat(refused.statusCode()).as(bad).isEqualTo(400);
+      assertThat(new JsonObject(refused.body()).getString("error")).as(bad).isIn("invalid_room", "malformed_json");
+    }
+  }
+
+  @Test
+  void typingIsNeverInTheChatLog() throws Exception {
+    TestApp a = app();
+    User erin = login(a, "erin");
+    BridgeClient tab = tab(a, erin);
+    assertThat(erin.post("/typing", "application/json", "{}").statusCode()).isEqualTo(204);
+    assertThat(tab.await(Addresses.CHAT_TYPING, t -> t.getString("user").equals("erin"), WAIT)).as("the typing event").isNotNull();
+    assertThat(new JsonObject(erin.get("/history").body()).getJsonArray("messages")).as("the chat log").isEmpty();
   }
 
   @Test
@@ -352,7 +431,7 @@ class PresenceTest {
   }
 
   @Test
-  void aConnectionCutShorterThanTheExpiryChangesNothingALongerOneIsALeaveAndAJoin() throws Exception {
+  void aConnectionCutShorterThanTheExpiryChangesNothing() throws Exception {
     try (TcpProxy proxy = TcpProxy.toBroker(true)) {
       TestApp a = app();
       TestApp b = app(proxy.uri());
@@ -365,6 +444,15 @@ class PresenceTest {
       assertThat(notices(o.carolTab(), EXPIRY + 4 * HEARTBEAT)).as("short cut, seen from a").isEmpty();
       assertThat(notices(o.daveTab(), 0)).as("short cut, seen from b").isEmpty();
       assertThat(online(o.carol())).containsExactly("carol", "dave");
+    }
+  }
+
+  @Test
+  void anInstanceCutOffLongerThanTheExpiryLeavesAndJoinsAgainWhenBack() throws Exception {
+    try (TcpProxy proxy = TcpProxy.toBroker(true)) {
+      TestApp a = app();
+      TestApp b = app(proxy.uri());
+      Observers o = observers(a, b);
 
       long cut = System.currentTimeMillis();
       proxy.down();

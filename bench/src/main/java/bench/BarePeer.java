@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.WebSocket;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonObject;
 
 /** The ceiling: {@link Broadcaster}, a bare Vert.x WebSocket broadcaster with no broker and no bridge. */
 final class BarePeer implements Peer {
@@ -37,7 +38,12 @@ final class BarePeer implements Peer {
   }
 
   @Override
-  public Future<Sender> openSender(Clients clients, int index) {
+  public JsonObject spec() {
+    return new JsonObject().put("name", name()).put("port", port).put("pid", pid);
+  }
+
+  @Override
+  public Future<Sender> openSender(Clients clients, int index, boolean confirmed) {
     return Future.succeededFuture(id -> HttpSend.post(clients.http(), port, "/send", id, req -> { }));
   }
 }

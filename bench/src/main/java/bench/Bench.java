@@ -15,43 +15,56 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The fan-out benchmark. For each peer (Messenger, Web-STOMP, a bare Vert.x broadcaster) and each number
- * of receivers N: connect N WebSocket receivers, measure idle memory per client, then step the offered
- * send rate up (×2, then bisect) to find the knee: the largest delivered rate with p99 ≤ 100 ms and
- * nothing lost. Prints a table and writes target/bench/*.json. Started by bench/run.sh.
+ * The benchmark. In one run: the start-up of the Messenger fat jar beside a bare Vert.x HTTP server; then
+ * for each peer (Messenger, Web-STOMP, a bare Vert.x broadcaster) light load, optionally the latency by hop
+ * ({@code --profile}), and for each number of receivers N the idle memory per client and the knee: the
+ * largest delivered rate with p99 ≤ 100 ms and nothing lost; then the ingest step (N = 10, many senders);
+ * then Messenger's history on a long chat log ({@link HistoryStep}; alone with {@code --history-only}), then rooms
+ * against one room at the same deliveries/s ({@link RoomsStep}; alone with {@code --rooms-only}).
+ * Prints a table and writes target/bench/*.json. Started by bench/run.sh.
  */
 public final class Bench {
 
-  private static final long BASE = System.nanoTime();
+  /** Zero of the load generator's one clock; a second load-generator process is given the same zero. */
+  private static final long BASE = Long.getLong("bench.clockBase", System.nanoTime());
   /** Vert.x warns "Connection evicted" on every WebSocket upgrade of its client: harmless, and thousands here. */
   private static final java.util.logging.Logger QUIET = java.util.logging.Logger.getLogger("io.vertx.core.http.impl.HttpClientConnectionInternal");
   static final long P99_LIMIT_MICROS = 100_000;
   private static final long QUIET_TIMEOUT_MS = 30_000;
+  /** Open files the server needs besides one per receiver (its jar, broker connections, listeners, …). */
+  private static final int SERVER_SPARE_FILES = 100;
 
-  /** Microseconds on the load generator's one clock. */
+  /** Microseconds on the load generator's one clock (System.nanoTime(): the machine's monotonic clock). */
   static long micros() {
     return (System.nanoTime() - BASE) / 1000;
   }
 
+  static long clockBase() {
+    return BASE;
+  }
+
+  static void quietVertxLogs() {
+    QUIET.setLevel(java.util.logging.Level.SEVERE);
+  }
+
   private final Options options;
   private final Vertx vertx;
-  private final long brokerPid = Proc.brokerPid();
+  private final long brokerPid;
   private final JsonObject report = new JsonObject();
   private int stepCounter;
 
   private Bench(Options options) {
     this.options = options;
     this.vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(options.loops));
+    this.brokerPid = Proc.brokerPid(options.rabbitmqUri);
   }
 
   public static void main(String[] args) throws Exception {
-    QUIET.setLevel(java.util.logging.Level.SEVERE);
+    quietVertxLogs();
     Options options = Options.parse(args);
     Bench bench = new Bench(options);
     try {
@@ -69,17 +82,22 @@ public final class Bench {
       .put("settings", options.toJson());
     JsonObject peers = new JsonObject();
     report.put("peers", peers);
-    for (String name : options.peers) {
-      try (Servers.Server server = Servers.start(name, options, brokerPid, vertx)) {
-        JsonObject result = new JsonObject().put("startup", server.startup());
-        if (name.equals("messenger") && options.startupRuns > 0) {
-          result.getJsonObject("startup").put("timeToHealth200MsRepeated", startups(options.startupRuns));
-        }
-        peers.put(name, result);
+    boolean oneStep = options.historyOnly || options.roomsOnly;
+    if (options.startupRuns > 0 && options.peers.contains("messenger") && !oneStep) {
+      report.put("startup", Startup.measure(options, vertx, brokerPid));
+    }
+    for (String name : oneStep ? List.<String>of() : options.peers) {
+      JsonObject result = new JsonObject();
+      peers.put(name, result);
+      try (Servers.Server server = Servers.start(name, options, brokerPid, vertx, Servers.SWEEP_LIMITS)) {
+        result.put("startup", server.startup());
         log("== %s (pid %d) up in %d ms", name, server.peer().serverPid(), server.startupMillis());
-        warmUp(server.peer());
+        warmUp(Fleet.open(vertx, server.peer(), 50, options), 100);
         if (options.light) {
           result.put("light", light(server.peer()));
+        }
+        if (options.profile) {
+          result.put("profile", Profile.peer(this, server.peer(), options, vertx));
         }
         JsonObject byN = new JsonObject();
         result.put("sweep", byN);
@@ -90,6 +108,18 @@ public final class Bench {
           byN.put(Integer.toString(n), sweep(server.peer(), n));
         }
       }
+      if (options.ingest) {
+        result.put("ingest", ingest(name));
+      }
+    }
+    if (options.profile && !oneStep) {
+      report.put("brokerProbe", BrokerProbe.measure(options));
+    }
+    if (options.history && options.peers.contains("messenger") && !options.roomsOnly) {
+      report.put("history", HistoryStep.run(this, options, vertx));
+    }
+    if (options.rooms && options.peers.contains("messenger") && !options.historyOnly) {
+      report.put("rooms", RoomsStep.run(this, options, vertx));
     }
     report.put("finished", Instant.now().toString());
     String table = Table.render(report, options);
@@ -103,23 +133,11 @@ public final class Bench {
     log("wrote %s", dir.resolve("bench-" + stamp + ".json"));
   }
 
-  /** Starts the fat jar a few more times (beside the running one) and times each to /health 200. */
-  private JsonArray startups(int runs) throws Exception {
-    JsonArray millis = new JsonArray();
-    for (int i = 0; i < runs; i++) {
-      try (Servers.Server again = Servers.start("messenger", options, brokerPid, vertx)) {
-        millis.add(again.startupMillis());
-      }
-    }
-    log("   fat jar start to /health 200, %d more starts: %s ms", runs, millis.encode());
-    return millis;
-  }
-
   /** Lets the JIT compile the server's and the generator's hot paths before anything is measured. */
-  private void warmUp(Peer peer) throws Exception {
-    try (Fleet fleet = Fleet.open(vertx, peer, 50, options)) {
-      StepResult r = step(fleet, 100, options.warmUpSeconds);
-      log("   warm-up (not reported) N=50 100 msg/s: %s", r.summary());
+  private void warmUp(Fleet fleet, double rate) throws Exception {
+    try (fleet) {
+      StepResult r = step(fleet, rate, options.warmUpSeconds);
+      log("   warm-up (not reported) N=%d %.0f msg/s: %s", fleet.receivers(), rate, r.summary());
     }
   }
 
@@ -136,27 +154,37 @@ public final class Bench {
     long pid = peer.serverPid();
     boolean jvm = !peer.name().equals("web-stomp");
     JsonObject result = new JsonObject();
+    long freeFiles = Proc.openFilesLimit(pid) - Proc.openFiles(pid);
+    if (jvm && n + SERVER_SPARE_FILES > freeFiles) {
+      String why = String.format("the server (pid %d) may open %d more files (limit %d); N = %d needs about %d",
+        pid, freeFiles, Proc.openFilesLimit(pid), n, n + SERVER_SPARE_FILES);
+      log("   N=%d skipped: %s", n, why);
+      return result.put("skipped", why);
+    }
     try (Fleet fleet = Fleet.openSendersOnly(vertx, peer, options)) {
       long heapBefore = jvm ? Proc.heapUsedAfterGcKb(pid) : -1;
       long rssBefore = Proc.rssKb(pid);
       long t = System.currentTimeMillis();
       fleet.openReceivers(n);
-      log("   N=%d: %d receivers connected and subscribed in %d ms", n, n, System.currentTimeMillis() - t);
+      long connectMillis = System.currentTimeMillis() - t;
+      log("   N=%d: %d receivers connected and subscribed in %d ms", n, n, connectMillis);
       long heapAfter = jvm ? Proc.heapUsedAfterGcKb(pid) : -1;
       long rssAfter = Proc.rssKb(pid);
       JsonObject idle = new JsonObject()
-        .put("rssKbPerClient", round((rssAfter - rssBefore) / (double) n, 2));
+        .put("rssKbPerClient", round((rssAfter - rssBefore) / (double) n, 2))
+        .put("connectMillis", connectMillis)
+        .put("loadgenProcesses", fleet.loadgenPids().size());
       if (jvm && heapBefore >= 0 && heapAfter >= 0) {
         idle.put("heapKbPerClient", round((heapAfter - heapBefore) / (double) n, 2));
       }
       result.put("idle", idle);
       log("   N=%d idle: %s", n, idle.encode());
-
-      JsonArray steps = new JsonArray();
-      result.put("steps", steps);
-      StepResult lastPass = null;
-      StepResult firstFail = null;
+      if (!options.knee) {
+        return result;
+      }
       if (options.fixedDelivered > 0) { // a comparison at one load, not a sweep
+        JsonArray steps = new JsonArray();
+        result.put("steps", steps);
         int fixed = Math.max(1, (int) Math.round(options.fixedDelivered / (double) n));
         for (int i = 0; i < options.maxSteps; i++) {
           StepResult r = step(fleet, fixed, options.measureSeconds);
@@ -165,47 +193,82 @@ public final class Bench {
         }
         return result;
       }
-      int rate = Math.max(1, (int) Math.round(options.startDelivered / (double) n));
-      int refinements = 0;
-      for (int i = 0; i < options.maxSteps; i++) {
-        StepResult r = step(fleet, rate, options.measureSeconds);
-        steps.add(r.toJson());
-        log("   N=%d %5d msg/s offered: %s", n, rate, r.summary());
-        if (!r.passed() && options.retries > 0) {
-          // The cores are shared with other work: a step fails only if it fails again.
-          fleet.awaitQuiet(QUIET_TIMEOUT_MS);
-          r = step(fleet, rate, options.measureSeconds);
-          steps.add(r.toJson().put("retry", true));
-          log("   N=%d %5d msg/s offered, again: %s", n, rate, r.summary());
-        }
-        int next;
-        if (r.passed()) {
-          lastPass = r;
-          next = firstFail == null ? rate * 2 : (int) Math.round(Math.sqrt((double) rate * firstFail.rate()));
-        } else {
-          firstFail = r;
-          fleet.awaitQuiet(QUIET_TIMEOUT_MS); // the next step must not start behind a backlog
-          next = lastPass == null ? rate / 2 : (int) Math.round(Math.sqrt((double) rate * lastPass.rate()));
-        }
-        if (firstFail != null && lastPass != null && ++refinements > options.refinements) {
-          break;
-        }
-        if (next < 1 || next == rate || (lastPass != null && next == lastPass.rate())
-          || (firstFail != null && next == firstFail.rate())) {
-          break;
-        }
-        rate = next;
-      }
-      if (lastPass != null) {
-        result.put("knee", lastPass.toJson());
-      }
+      KneeSearch search = new KneeSearch(options, "N=" + n, rate -> step(fleet, rate, options.measureSeconds),
+        () -> fleet.awaitQuiet(QUIET_TIMEOUT_MS));
+      return result.mergeIn(search.find(options.startDelivered / (double) n));
     }
-    return result;
   }
 
-  /** One open-loop step at {@code rate} msg/s: warm-up, a measured window, then a drain for stragglers. */
-  StepResult step(Fleet fleet, int rate, double measureSeconds) throws Exception {
+  /**
+   * Ingest: N = 10 receivers and as many senders as the rate needs, each a user of its own within the
+   * app's per-user rate limit (Messenger is started for this with that limit, not the sweep's raised
+   * one), every send confirmed (Web-STOMP: a RECEIPT after the broker's confirm). The knee is the largest
+   * confirmed send rate with p99 send → receipt ≤ 100 ms and nothing lost or duplicated.
+   */
+  private JsonObject ingest(String name) throws Exception {
+    Servers.Limits limits = new Servers.Limits(options.ingestLimit, options.ingestBurst);
+    try (Servers.Server server = Servers.start(name, options, brokerPid, vertx, limits);
+         Fleet fleet = Fleet.openConfirmedSenders(vertx, server.peer(), options, options.ingestConnections)) {
+      log("== %s ingest (pid %d): N=%d, each sender %.1f sends/s at most, the app's limit %.1f/s, burst %d",
+        name, server.peer().serverPid(), options.ingestReceivers, options.ingestUserRate, limits.ratePerSecond(),
+        limits.burst());
+      fleet.openReceivers(options.ingestReceivers);
+      fleet.ensureUsers(options.ingestStart, options.ingestUserRate);
+      StepResult warm = step(fleet, options.ingestStart, options.warmUpSeconds);
+      log("   ingest warm-up (not reported) %d sends/s: %s", options.ingestStart, warm.summary());
+      fleet.awaitQuiet(QUIET_TIMEOUT_MS);
+      KneeSearch search = new KneeSearch(options, "ingest", rate -> {
+        fleet.ensureUsers(rate, options.ingestUserRate);
+        return step(fleet, rate, options.measureSeconds);
+      }, () -> fleet.awaitQuiet(QUIET_TIMEOUT_MS));
+      JsonObject result = search.find(options.ingestStart);
+      result.put("receivers", options.ingestReceivers).put("senders", fleet.users())
+        .put("sendersPerSecondEach", options.ingestUserRate).put("appRateLimit", limits.toJson());
+      if (result.containsKey("knee")) {
+        result.put("bound", bound(result.getJsonObject("knee")));
+        log("   ingest knee %s sends/s, %s", result.getJsonObject("knee").getValue("confirmedPerSec"), result.getString("bound"));
+      }
+      return result;
+    }
+  }
+
+  /** Which process took the CPU at the knee, and whether the machine's cores were full. */
+  static String bound(JsonObject knee) {
+    JsonObject cores = knee.getJsonObject("cpuCores");
+    int available = Runtime.getRuntime().availableProcessors();
+    double total = 0;
+    String top = "?";
+    double topCores = -1;
+    for (String who : List.of("server", "broker", "loadgen", "others")) {
+      double c = who.equals("broker") && cores.getBoolean("serverIsBroker", false) ? 0 : cores.getDouble(who, 0.0);
+      total += c;
+      if (c > topCores) {
+        topCores = c;
+        top = who;
+      }
+    }
+    return String.format("%s: %.2f of %d cores busy (server %.2f, broker %.2f, loadgen %.2f, others %.2f); most: %s",
+      total >= 0.85 * available ? "CPU-bound" : "not CPU-bound", total, available, cores.getDouble("server", 0.0),
+      cores.getDouble("broker", 0.0), cores.getDouble("loadgen", 0.0), cores.getDouble("others", 0.0), top);
+  }
+
+  /** One open-loop step at {@code rate} msg/s: a quiet check, warm-up, a measured window, then a drain. */
+  StepResult step(Fleet fleet, double rate, double measureSeconds) throws Exception {
     int step = ++stepCounter;
+    long pid = fleet.peer().serverPid();
+    List<Long> ours = new ArrayList<>(fleet.loadgenPids());
+    if (pid != brokerPid) {
+      ours.add(pid);
+    }
+    double othersBefore = 0;
+    long quietDeadline = System.currentTimeMillis() + (long) (options.awaitQuietSeconds * 1000);
+    if (options.quietSampleSeconds > 0) {
+      do { // with --await-quiet, wait a while for the others to calm down
+        othersBefore = Machine.otherCores(options.quietSampleSeconds, ours);
+      } while (othersBefore > options.noisyCores && System.currentTimeMillis() < quietDeadline);
+    }
+    double loadAverage = Machine.loadAverage();
+
     double warm = options.warmSeconds;
     int total = (int) Math.ceil(rate * (warm + measureSeconds));
     int firstMeasured = (int) Math.ceil(rate * warm);
@@ -213,31 +276,35 @@ public final class Bench {
     long windowStart = t0 + (long) (warm * 1e6);
     long windowEnd = t0 + (long) ((warm + measureSeconds) * 1e6);
     fleet.startStep(step, firstMeasured, total, windowStart, windowEnd);
-    Future<Long> sending = fleet.sender().run(step, rate, total, t0);
+    Future<SenderGroup.Sends> sending = fleet.send(step, rate, total, t0, firstMeasured, windowStart, windowEnd);
 
     sleepUntil(windowStart);
-    long pid = fleet.peer().serverPid();
-    double server0 = Proc.cpuSeconds(pid), broker0 = Proc.cpuSeconds(brokerPid), self0 = Proc.cpuSeconds(Proc.self());
+    double server0 = Proc.cpuSeconds(pid), broker0 = Proc.cpuSeconds(brokerPid);
+    double loadgen0 = Machine.cpuSeconds(fleet.loadgenPids()), machine0 = Machine.busySeconds();
     sleepUntil(windowEnd);
-    double server1 = Proc.cpuSeconds(pid), broker1 = Proc.cpuSeconds(brokerPid), self1 = Proc.cpuSeconds(Proc.self());
+    double server1 = Proc.cpuSeconds(pid), broker1 = Proc.cpuSeconds(brokerPid);
+    double loadgen1 = Machine.cpuSeconds(fleet.loadgenPids()), machine1 = Machine.busySeconds();
 
-    long sendErrors = sending.timeout(options.drainSeconds * 1000L + 30_000, TimeUnit.MILLISECONDS).await();
+    SenderGroup.Sends sends;
+    try {
+      sends = sending.timeout(options.drainSeconds * 1000L + 30_000, TimeUnit.MILLISECONDS).await();
+    } catch (Exception e) {
+      log("   step %d: sends still unanswered after the drain; all count as failed", step);
+      sends = new SenderGroup.Sends(total, 0, ReceiverGroup.newHistogram());
+    }
     long drainDeadline = System.currentTimeMillis() + options.drainSeconds * 1000L;
     while (fleet.minimumSeen() < total && System.currentTimeMillis() < drainDeadline) {
       Thread.sleep(50);
     }
-    Histogram latency = ReceiverGroup.newHistogram();
-    long lost = 0, duplicates = 0, inWindow = 0;
-    int closed = 0;
-    for (ReceiverGroup.Snapshot s : fleet.snapshots(total)) {
-      closed += s.closed();
-      latency.add(s.latency());
-      lost += s.lost();
-      duplicates += s.duplicates();
-      inWindow += s.inWindow();
-    }
-    return new StepResult(fleet.receivers(), rate, total, inWindow / measureSeconds, latency, lost, duplicates,
-      sendErrors, closed, new Cpu(server1 - server0, broker1 - broker0, self1 - self0, inWindow));
+    Receivers.Snapshot seen = fleet.snapshot(total);
+    double server = server1 - server0, broker = broker1 - broker0, loadgen = loadgen1 - loadgen0;
+    boolean serverIsBroker = pid == brokerPid; // Web-STOMP
+    double others = Math.max(0, (machine1 - machine0) - server - (serverIsBroker ? 0 : broker) - loadgen);
+    Machine.Noise noise = new Machine.Noise(loadAverage, othersBefore, others / measureSeconds, options.noisyCores);
+    return new StepResult(fleet.receivers(), rate, total, seen.inWindow() / measureSeconds,
+      sends.answeredInWindow() / measureSeconds, seen.latency(), sends.answerLatency(), seen.lost(), seen.duplicates(),
+      sends.errors(), seen.closed(), new Cpu(server, broker, loadgen, others, measureSeconds, seen.inWindow(),
+      sends.answeredInWindow(), serverIsBroker), noise);
   }
 
   private static void sleepUntil(long micros) throws InterruptedException {
@@ -271,7 +338,7 @@ public final class Bench {
     }
   }
 
-  /** Waits for GET /health 200; returns milliseconds since {@code startNanos}. */
+  /** Waits for GET /health 200 (polling every 5 ms); returns milliseconds since {@code startNanos}. */
   static long awaitHealth(Vertx vertx, int port, long startNanos, Process process) throws InterruptedException {
     HttpClient http = vertx.createHttpClient();
     try {
@@ -286,7 +353,7 @@ public final class Bench {
         } catch (Exception e) {
           // not listening yet
         }
-        Thread.sleep(20);
+        Thread.sleep(5);
       }
       throw new IllegalStateException("the server exited with " + process.exitValue());
     } finally {
@@ -294,113 +361,65 @@ public final class Bench {
     }
   }
 
-  record Cpu(double server, double broker, double loadgen, long deliveries) {
-    JsonObject perMillion() {
-      double m = Math.max(1, deliveries) / 1e6;
+  /**
+   * CPU seconds in the measured window: the server, the broker (for Web-STOMP the server itself), the
+   * load generator's processes, and everything else on the machine.
+   */
+  record Cpu(double server, double broker, double loadgen, double others, double seconds, long deliveries, long sends,
+             boolean serverIsBroker) {
+
+    JsonObject perMillion(long count) {
+      double m = Math.max(1, count) / 1e6;
       return new JsonObject().put("server", round(server / m, 2)).put("broker", round(broker / m, 2))
-        .put("loadgen", round(loadgen / m, 2))
-        .put("windowSeconds", new JsonObject().put("server", server).put("broker", broker).put("loadgen", loadgen));
+        .put("loadgen", round(loadgen / m, 2));
+    }
+
+    JsonObject cores() {
+      return new JsonObject().put("server", round(server / seconds, 2)).put("broker", round(broker / seconds, 2))
+        .put("loadgen", round(loadgen / seconds, 2)).put("others", round(others / seconds, 2))
+        .put("serverIsBroker", serverIsBroker);
     }
   }
 
-  record StepResult(int receivers, int rate, int sent, double delivered, Histogram latency, long lost,
-                    long duplicates, long sendErrors, int closed, Cpu cpu) {
+  record StepResult(int receivers, double rate, int sent, double delivered, double confirmed, Histogram latency,
+                    Histogram answerLatency, long lost, long duplicates, long sendErrors, int closed, Cpu cpu,
+                    Machine.Noise noise) {
 
     boolean passed() {
       return lost == 0 && duplicates == 0 && sendErrors == 0 && closed == 0 && latency.getTotalCount() > 0
         && latency.getValueAtPercentile(99) <= P99_LIMIT_MICROS;
     }
 
-    double ms(double percentile) {
-      return round(latency.getValueAtPercentile(percentile) / 1000.0, 2);
+    static double ms(Histogram h, double percentile) {
+      return round(h.getValueAtPercentile(percentile) / 1000.0, 2);
     }
 
     String summary() {
-      return String.format("delivered %.0f/s p50 %.2f p99 %.2f p99.9 %.2f max %.1f ms, lost %d dup %d errors %d closed %d, CPU s/M server %.1f broker %.1f loadgen %.1f -> %s",
-        delivered, ms(50), ms(99), ms(99.9), latency.getMaxValue() / 1000.0, lost, duplicates, sendErrors, closed,
-        cpu.perMillion().getDouble("server"), cpu.perMillion().getDouble("broker"), cpu.perMillion().getDouble("loadgen"),
-        passed() ? "pass" : "FAIL");
+      JsonObject perM = cpu.perMillion(cpu.deliveries);
+      return String.format("delivered %.0f/s confirmed %.0f/s p50 %.2f p99 %.2f p99.9 %.2f max %.1f ms (answer p99 %.2f), lost %d dup %d errors %d closed %d, CPU s/M server %.1f broker %.1f loadgen %.1f -> %s | %s",
+        delivered, confirmed, ms(latency, 50), ms(latency, 99), ms(latency, 99.9), latency.getMaxValue() / 1000.0,
+        ms(answerLatency, 99), lost, duplicates, sendErrors, closed, perM.getDouble("server"), perM.getDouble("broker"),
+        perM.getDouble("loadgen"), passed() ? "pass" : "FAIL", noise.summary());
     }
 
     JsonObject toJson() {
       return new JsonObject().put("receivers", receivers).put("offeredMsgPerSec", rate).put("sent", sent)
         .put("deliveredPerSec", round(delivered, 1))
-        .put("latencyMs", new JsonObject().put("p50", ms(50)).put("p99", ms(99)).put("p99.9", ms(99.9))
-          .put("max", round(latency.getMaxValue() / 1000.0, 2)).put("samples", latency.getTotalCount()))
+        .put("confirmedPerSec", round(confirmed, 1))
+        .put("latencyMs", latencyJson(latency))
+        .put("answerLatencyMs", latencyJson(answerLatency))
         .put("lost", lost).put("duplicates", duplicates).put("sendErrors", sendErrors).put("receiversClosed", closed)
-        .put("cpuSecondsPerMillionDeliveries", cpu.perMillion())
-        .put("machineLoadAverage1m", Machine.loadAverage())
+        .put("cpuSecondsPerMillionDeliveries", cpu.perMillion(cpu.deliveries))
+        .put("cpuSecondsPerMillionSends", cpu.perMillion(cpu.sends))
+        .put("cpuCores", cpu.cores())
+        .put("machineLoadAverage1m", noise.loadAverage1m())
+        .put("machine", noise.toJson())
         .put("passed", passed());
     }
-  }
 
-  /** Command-line options: {@code --name value}. */
-  static final class Options {
-    String command = "bench/run.sh";
-    String appDir = ".";
-    String out = "target/bench";
-    List<String> peers = List.of("messenger", "web-stomp", "bare");
-    List<Integer> receivers = List.of(100, 500, 1000, 5000);
-    int stompMaxN = 500;
-    int loops = 2;
-    int senders = 4;
-    int httpInstances = 2;
-    double warmSeconds = 2;
-    double measureSeconds = 5;
-    double lightSeconds = 10;
-    double warmUpSeconds = 8;
-    int startupRuns = 3;
-    int retries = 1;
-    int drainSeconds = 10;
-    int startDelivered = 5000;
-    int fixedDelivered = 0;
-    int maxSteps = 12;
-    int refinements = 2;
-    boolean light = true;
-    String appJvm = "";
-    String appJar = "";
-
-    static Options parse(String[] args) {
-      Map<String, String> map = new LinkedHashMap<>();
-      for (int i = 0; i + 1 < args.length; i += 2) {
-        map.put(args[i].replaceFirst("^--", ""), args[i + 1]);
-      }
-      Options o = new Options();
-      o.command = map.getOrDefault("command", o.command);
-      o.appDir = map.getOrDefault("app-dir", o.appDir);
-      o.out = map.getOrDefault("out", o.out);
-      if (map.containsKey("peers")) o.peers = List.of(map.get("peers").split(","));
-      if (map.containsKey("n")) o.receivers = List.of(map.get("n").split(",")).stream().map(Integer::parseInt).toList();
-      o.stompMaxN = Integer.parseInt(map.getOrDefault("stomp-max-n", "" + o.stompMaxN));
-      o.loops = Integer.parseInt(map.getOrDefault("loops", "" + o.loops));
-      o.senders = Integer.parseInt(map.getOrDefault("senders", "" + o.senders));
-      o.httpInstances = Integer.parseInt(map.getOrDefault("http-instances", "" + o.httpInstances));
-      o.warmSeconds = Double.parseDouble(map.getOrDefault("warm", "" + o.warmSeconds));
-      o.measureSeconds = Double.parseDouble(map.getOrDefault("measure", "" + o.measureSeconds));
-      o.lightSeconds = Double.parseDouble(map.getOrDefault("light-seconds", "" + o.lightSeconds));
-      o.warmUpSeconds = Double.parseDouble(map.getOrDefault("warm-up", "" + o.warmUpSeconds));
-      o.startupRuns = Integer.parseInt(map.getOrDefault("startup-runs", "" + o.startupRuns));
-      o.retries = Integer.parseInt(map.getOrDefault("retries", "" + o.retries));
-      o.drainSeconds = Integer.parseInt(map.getOrDefault("drain", "" + o.drainSeconds));
-      o.startDelivered = Integer.parseInt(map.getOrDefault("start-delivered", "" + o.startDelivered));
-      o.fixedDelivered = Integer.parseInt(map.getOrDefault("fixed-delivered", "" + o.fixedDelivered));
-      o.maxSteps = Integer.parseInt(map.getOrDefault("max-steps", "" + o.maxSteps));
-      o.refinements = Integer.parseInt(map.getOrDefault("refinements", "" + o.refinements));
-      o.light = Boolean.parseBoolean(map.getOrDefault("light", "" + o.light));
-      o.appJvm = map.getOrDefault("app-jvm", o.appJvm);
-      o.appJar = map.getOrDefault("app-jar", Path.of(o.appDir, "target", "messenger.jar").toString());
-      if (o.stompMaxN > 500) {
-        throw new IllegalArgumentException("Web-STOMP beyond N = 500 breaks the shared broker (open-files limit)");
-      }
-      return o;
-    }
-
-    JsonObject toJson() {
-      return new JsonObject().put("peers", new JsonArray(new ArrayList<>(peers)))
-        .put("receivers", new JsonArray(new ArrayList<>(receivers))).put("stompMaxN", stompMaxN)
-        .put("loadgenEventLoops", loops).put("senders", senders).put("httpInstances", httpInstances)
-        .put("warmSeconds", warmSeconds).put("measureSeconds", measureSeconds).put("drainSeconds", drainSeconds)
-        .put("p99LimitMs", P99_LIMIT_MICROS / 1000).put("retriesOfAFailedStep", retries).put("appJvm", appJvm);
+    private static JsonObject latencyJson(Histogram h) {
+      return new JsonObject().put("p50", ms(h, 50)).put("p99", ms(h, 99)).put("p99.9", ms(h, 99.9))
+        .put("max", round(h.getMaxValue() / 1000.0, 2)).put("samples", h.getTotalCount());
     }
   }
 }

@@ -44,6 +44,30 @@ final class Proc {
     return -1;
   }
 
+  /** The soft limit of open files of a process (/proc/pid/limits); Long.MAX_VALUE if unlimited or unknown. */
+  static long openFilesLimit(long pid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/" + pid + "/limits"))) {
+        if (line.startsWith("Max open files")) {
+          String soft = line.substring("Max open files".length()).trim().split("\\s+")[0];
+          return soft.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(soft);
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // unknown
+    }
+    return Long.MAX_VALUE;
+  }
+
+  /** Files (and sockets) a process has open now; -1 if unknown. */
+  static long openFiles(long pid) {
+    try (var fds = Files.list(Path.of("/proc/" + pid + "/fd"))) {
+      return fds.count();
+    } catch (IOException | RuntimeException e) {
+      return -1;
+    }
+  }
+
   /** Heap in use right after a full GC, in KB; -1 if the process is not a JVM jcmd can reach. */
   static long heapUsedAfterGcKb(long pid) {
     if (jcmd(pid, "GC.run") == null) {
@@ -67,8 +91,23 @@ final class Proc {
     }
   }
 
-  /** The RabbitMQ node's Erlang VM, for its CPU and memory. */
-  static long brokerPid() {
+  /**
+   * The RabbitMQ node's Erlang VM, for its CPU and memory: the process listening on the AMQP port of
+   * {@code uri} (several nodes may run on one machine), else the first beam.smp.
+   */
+  static long brokerPid(String uri) {
+    int port = java.net.URI.create(uri).getPort();
+    try {
+      Process ss = new ProcessBuilder("ss", "-Hltnp", "sport = :" + (port < 0 ? 5672 : port)).redirectErrorStream(true).start();
+      Matcher m = Pattern.compile("pid=(\\d+)").matcher(new String(ss.getInputStream().readAllBytes()));
+      if (ss.waitFor(10, TimeUnit.SECONDS) && m.find()) {
+        return Long.parseLong(m.group(1));
+      }
+    } catch (IOException e) {
+      // no ss: fall back
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     return ProcessHandle.allProcesses()
       .filter(p -> p.info().command().map(c -> c.endsWith("beam.smp")).orElse(false))
       .mapToLong(ProcessHandle::pid).findFirst().orElse(-1);

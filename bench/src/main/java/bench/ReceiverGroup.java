@@ -3,14 +3,17 @@ package bench;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import org.HdrHistogram.Histogram;
 
 import java.util.ArrayList;
 import java.util.BitSet;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.Callable;
 
@@ -18,15 +21,14 @@ import java.util.concurrent.Callable;
  * The receivers of one load-generator event loop. All their state is confined to that loop; the
  * orchestrator reads it only through {@link #snapshot}, which runs on the loop.
  */
-final class ReceiverGroup extends VerticleBase {
-
-  /** What a group saw in one step. */
-  record Snapshot(int receivers, int closed, int probed, long lost, long duplicates, long inWindow, Histogram latency) {
-  }
+final class ReceiverGroup extends VerticleBase implements Receivers {
 
   private final Peer peer;
+  /** Local addresses the sockets bind to, in turn; empty: the kernel picks (127.0.0.1 to the server). */
+  private final List<String> sourceAddresses;
   private final List<Receiver> receivers = new ArrayList<>();
-  private Peer.Clients clients;
+  private final List<Peer.Clients> clients = new ArrayList<>();
+  private int opened;
   private boolean closing;
 
   private int step = -1;
@@ -38,8 +40,9 @@ final class ReceiverGroup extends VerticleBase {
   private long duplicates;
   private Histogram latency = newHistogram();
 
-  ReceiverGroup(Peer peer) {
+  ReceiverGroup(Peer peer, List<String> sourceAddresses) {
     this.peer = peer;
+    this.sourceAddresses = sourceAddresses;
   }
 
   static Histogram newHistogram() {
@@ -48,11 +51,16 @@ final class ReceiverGroup extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    clients = new Peer.Clients(
-      vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true),
-        new PoolOptions().setHttp1MaxSize(32)),
-      vertx.createWebSocketClient(new WebSocketClientOptions().setTcpNoDelay(true)
-        .setMaxConnections(100_000).setConnectTimeout(30_000).setMaxFrameSize(1 << 20)));
+    HttpClient http = vertx.createHttpClient(new HttpClientOptions().setTcpNoDelay(true).setKeepAlive(true)
+        // Messenger closes a connection that sends no request for 10 s (http.requestHeaderTimeoutSeconds): drop it first.
+        .setKeepAliveTimeout(5),
+      new PoolOptions().setHttp1MaxSize(32));
+    List<String> addresses = sourceAddresses.isEmpty() ? Collections.singletonList(null) : sourceAddresses;
+    for (String address : addresses) {
+      WebSocketClient ws = vertx.createWebSocketClient(new WebSocketClientOptions().setTcpNoDelay(true)
+        .setMaxConnections(100_000).setConnectTimeout(30_000).setMaxFrameSize(1 << 20).setLocalAddress(address));
+      clients.add(new Peer.Clients(http, ws));
+    }
     String keepAlive = peer.keepAlive();
     if (keepAlive != null) {
       vertx.setPeriodic(5_000, t -> receivers.forEach(r -> r.socket.writeTextMessage(keepAlive)));
@@ -60,8 +68,8 @@ final class ReceiverGroup extends VerticleBase {
     return Future.succeededFuture();
   }
 
-  /** Opens receivers with the given indexes, {@code parallel} at a time. */
-  Future<Void> open(List<Integer> indexes, int parallel) {
+  @Override
+  public Future<Void> open(List<Integer> indexes, int parallel) {
     return on(() -> {
       List<Future<Void>> chains = new ArrayList<>();
       for (int c = 0; c < parallel; c++) {
@@ -77,8 +85,9 @@ final class ReceiverGroup extends VerticleBase {
   }
 
   private Future<Void> openOne(int index) {
-    Receiver receiver = new Receiver();
-    return peer.openReceiver(clients, index, frame -> Frames.scan(frame, receiver))
+    Receiver receiver = new Receiver(index % peer.rooms());
+    Peer.Clients client = clients.get(opened++ % clients.size()); // spread over the source addresses
+    return peer.openReceiver(client, index, frame -> Frames.scan(frame, receiver))
       .map(ws -> {
         receiver.socket = ws;
         long openedAt = System.currentTimeMillis();
@@ -94,8 +103,8 @@ final class ReceiverGroup extends VerticleBase {
       });
   }
 
-  /** Starts counting step {@code step}: messages seq in [first, last) are measured, receipts counted in the window. */
-  Future<Void> startStep(int step, int firstMeasuredSeq, int lastMeasuredSeq, long windowStartMicros, long windowEndMicros) {
+  @Override
+  public Future<Void> startStep(int step, int firstMeasuredSeq, int lastMeasuredSeq, long windowStartMicros, long windowEndMicros) {
     return on(() -> {
       this.step = step;
       this.firstMeasuredSeq = firstMeasuredSeq;
@@ -112,32 +121,38 @@ final class ReceiverGroup extends VerticleBase {
     });
   }
 
-  Future<Snapshot> snapshot(int expected) {
+  @Override
+  public Future<Snapshot> snapshot(int expected) {
     return on(() -> {
       long lost = 0;
       int probed = 0;
       int closed = 0;
       for (Receiver r : receivers) {
         closed += r.closed ? 1 : 0;
-        lost += expected - r.seen.cardinality();
+        lost += r.expected(expected) - r.seen.cardinality();
         probed += r.probed ? 1 : 0;
       }
       return new Snapshot(receivers.size(), closed, probed, lost, duplicates, inWindow, latency.copy());
     });
   }
 
-  Future<Void> forgetProbes() {
+  @Override
+  public Future<Void> forgetProbes() {
     return on(() -> {
       receivers.forEach(r -> r.probed = false);
       return null;
     });
   }
 
-  Future<Long> minimumSeen() {
-    return on(() -> receivers.stream().mapToLong(r -> r.seen.cardinality()).min().orElse(Long.MAX_VALUE));
+  @Override
+  public Future<Long> minimumSeen() {
+    // As if every receiver got every message: one in a room is done when it has its room's share.
+    return on(() -> receivers.stream().mapToLong(r -> r.seen.cardinality() + lastMeasuredSeq - r.expected(lastMeasuredSeq))
+      .min().orElse(Long.MAX_VALUE));
   }
 
-  Future<Void> closeAll() {
+  @Override
+  public Future<Void> closeAll() {
     return on(() -> {
       closing = true;
       List<Future<Void>> closed = new ArrayList<>();
@@ -163,9 +178,21 @@ final class ReceiverGroup extends VerticleBase {
 
   private final class Receiver implements Frames.Visitor {
     final BitSet seen = new BitSet();
+    /** Its room: it gets the seqs with seq mod rooms = room. */
+    final int room;
     WebSocket socket;
     boolean probed;
     boolean closed;
+
+    Receiver(int room) {
+      this.room = room;
+    }
+
+    /** How many of the seqs 0 … total - 1 are its room's. */
+    long expected(int total) {
+      int rooms = peer.rooms();
+      return room < total ? (total - room + rooms - 1) / rooms : 0;
+    }
 
     @Override
     public void message(int msgStep, int seq, long sentMicros) {

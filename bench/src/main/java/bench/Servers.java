@@ -12,10 +12,23 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** Starts and stops what each peer needs: the Messenger jar, the bare broadcaster, or a STOMP exchange. */
+/**
+ * Starts and stops what each peer needs: the Messenger jar, the bare broadcaster, or a STOMP exchange; and
+ * the bare Vert.x HTTP server whose start-up Messenger's is compared with.
+ */
 final class Servers {
 
-  private static final String RUN_ID = Long.toString(System.currentTimeMillis(), 36);
+  /** Messenger's per-user rate limit ({@code chat.ratePerSecond}, {@code chat.rateBurst}). */
+  record Limits(double ratePerSecond, int burst) {
+    JsonObject toJson() {
+      return new JsonObject().put("ratePerSecond", ratePerSecond).put("rateBurst", burst);
+    }
+  }
+
+  /** The sweep's few senders send far faster than a person may. */
+  static final Limits SWEEP_LIMITS = new Limits(1_000_000, 1_000_000);
+
+  static final String RUN_ID = Long.toString(System.currentTimeMillis(), 36);
   private static final java.util.concurrent.atomic.AtomicInteger STARTS = new java.util.concurrent.atomic.AtomicInteger();
 
   private Servers() {
@@ -32,24 +45,33 @@ final class Servers {
     void close();
   }
 
-  static Server start(String name, Bench.Options options, long brokerPid, Vertx vertx) throws Exception {
+  static Server start(String name, Options options, long brokerPid, Vertx vertx, Limits limits) throws Exception {
     return switch (name) {
-      case "messenger" -> messenger(options, vertx);
+      case "messenger" -> messenger(options, vertx, limits);
       case "bare" -> bare(options, vertx);
-      case "web-stomp" -> stomp(brokerPid);
+      case "web-stomp" -> stomp(options, brokerPid);
       default -> throw new IllegalArgumentException("unknown peer " + name);
     };
   }
 
-  private static Server messenger(Bench.Options options, Vertx vertx) throws Exception {
+  private static Server messenger(Options options, Vertx vertx, Limits limits) throws Exception {
+    return messenger(options, vertx, limits, "bench-" + RUN_ID + "-" + STARTS.incrementAndGet(), new JsonObject());
+  }
+
+  /**
+   * Messenger on the chat {@code exchange} (its stream {@code <exchange>.log}, deleted with the exchange when the
+   * server is closed), {@code conf} merged over the bench's own settings.
+   */
+  static Server messenger(Options options, Vertx vertx, Limits limits, String exchange, JsonObject extra) throws Exception {
     int port = Bench.freePort();
-    String exchange = "bench-" + RUN_ID + "-" + STARTS.incrementAndGet();
+    int monitoringPort = Bench.freePort();
     String stream = exchange + ".log";
     JsonObject conf = new JsonObject()
       .put("http", new JsonObject().put("port", port).put("instances", options.httpInstances))
+      .put("monitoring", new JsonObject().put("port", monitoringPort))
       .put("rabbitmq", new JsonObject().put("exchange", exchange).put("stream", stream))
-      // Senders are a handful of users sending far faster than a person may.
-      .put("chat", new JsonObject().put("ratePerSecond", 1_000_000).put("rateBurst", 1_000_000));
+      .put("chat", limits.toJson())
+      .mergeIn(extra, true);
     Path jar = Path.of(options.appJar).toAbsolutePath();
     List<String> command = new ArrayList<>(List.of("java"));
     command.addAll(jvmArgs(options));
@@ -57,16 +79,50 @@ final class Servers {
     ProcessBuilder builder = new ProcessBuilder(command).directory(new File(options.appDir))
       .redirectErrorStream(true).redirectOutput(logFile(options, "messenger.log"));
     builder.environment().put("SESSION_SECRET", "bench-" + RUN_ID + "-secret-0123456789abcdef");
+    builder.environment().put("RABBITMQ_URI", options.rabbitmqUri);
     long start = System.nanoTime();
     Process process = builder.start();
     long millis = Bench.awaitHealth(vertx, port, start, process);
-    return process(new MessengerPeer(port, process.pid()), process, millis,
-      () -> deleteBrokerObjects(List.of(stream), List.of(exchange)));
+    return process(new MessengerPeer(port, monitoringPort, process.pid(), 0), process, millis,
+      () -> deleteBrokerObjects(options, chatQueues(exchange), chatExchanges(exchange)));
   }
 
-  private static Server bare(Bench.Options options, Vertx vertx) throws Exception {
+  /** The streams of Messenger's chat {@code exchange}: the chat log, the record of logouts and the room log. */
+  static List<String> chatQueues(String exchange) {
+    return List.of(exchange + ".log", exchange + ".logouts", exchange + ".rooms");
+  }
+
+  /** Messenger on a chat of its own, {@code extra} merged over the bench's settings. */
+  static Server messenger(Options options, Vertx vertx, Limits limits, JsonObject extra) throws Exception {
+    return messenger(options, vertx, limits, "bench-" + RUN_ID + "-" + STARTS.incrementAndGet(), extra);
+  }
+
+  /** The exchanges of Messenger's chat {@code exchange}: its own and presence's. */
+  static List<String> chatExchanges(String exchange) {
+    return List.of(exchange, exchange + ".presence");
+  }
+
+  /** A bare Vert.x HTTP server (bench/target/bare-http.jar, {@link BareHttpServer}), timed to its first 200. */
+  static Server bareHttp(Options options, Vertx vertx) throws Exception {
     int port = Bench.freePort();
-    String classpath = Path.of(Broadcaster.class.getProtectionDomain().getCodeSource().getLocation().toURI()).toString();
+    Path jar = benchJar().resolveSibling("bare-http.jar");
+    List<String> command = new ArrayList<>(List.of("java"));
+    command.addAll(jvmArgs(options));
+    command.addAll(List.of("-jar", jar.toString(), Integer.toString(port)));
+    long start = System.nanoTime();
+    Process process = new ProcessBuilder(command).redirectErrorStream(true)
+      .redirectOutput(logFile(options, "bare-http.log")).start();
+    long millis = Bench.awaitHealth(vertx, port, start, process);
+    return process(null, process, millis, () -> { });
+  }
+
+  private static Path benchJar() throws Exception {
+    return Path.of(Servers.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+  }
+
+  private static Server bare(Options options, Vertx vertx) throws Exception {
+    int port = Bench.freePort();
+    String classpath = benchJar().toString();
     List<String> command = new ArrayList<>(List.of("java"));
     command.addAll(jvmArgs(options));
     command.addAll(List.of("-cp", classpath, Broadcaster.class.getName(), Integer.toString(port),
@@ -78,23 +134,23 @@ final class Servers {
     return process(new BarePeer(port, process.pid()), process, millis, () -> { });
   }
 
-  private static List<String> jvmArgs(Bench.Options options) {
+  private static List<String> jvmArgs(Options options) {
     return options.appJvm.isBlank() ? List.of() : List.of(options.appJvm.trim().split("\\s+"));
   }
 
-  private static File logFile(Bench.Options options, String name) throws Exception {
+  private static File logFile(Options options, String name) throws Exception {
     Path dir = Path.of(options.out);
     java.nio.file.Files.createDirectories(dir);
     return dir.resolve(name).toFile();
   }
 
-  private static Server stomp(long brokerPid) throws Exception {
-    String exchange = "bench-stomp-" + RUN_ID;
-    try (Connection connection = factory().newConnection("messenger-bench");
+  private static Server stomp(Options options, long brokerPid) throws Exception {
+    String exchange = "bench-stomp-" + RUN_ID + "-" + STARTS.incrementAndGet();
+    try (Connection connection = factory(options).newConnection("messenger-bench");
          Channel channel = connection.createChannel()) {
       channel.exchangeDeclare(exchange, "fanout", false, false, null); // not auto-delete: fleets come and go
     }
-    Peer peer = new StompPeer(15674, brokerPid, exchange);
+    Peer peer = new StompPeer(options.stompPort, brokerPid, exchange, options.stompSenders);
     return new Server() {
       public Peer peer() {
         return peer;
@@ -105,11 +161,11 @@ final class Servers {
       }
 
       public JsonObject startup() {
-        return new JsonObject().put("exchange", exchange).put("endpoint", "ws://127.0.0.1:15674/ws");
+        return new JsonObject().put("exchange", exchange).put("endpoint", "ws://127.0.0.1:" + options.stompPort + "/ws");
       }
 
       public void close() {
-        deleteBrokerObjects(List.of(), List.of(exchange));
+        deleteBrokerObjects(options, List.of(), List.of(exchange));
       }
     };
   }
@@ -142,14 +198,14 @@ final class Servers {
     };
   }
 
-  private static ConnectionFactory factory() throws Exception {
+  static ConnectionFactory factory(Options options) throws Exception {
     ConnectionFactory factory = new ConnectionFactory();
-    factory.setUri(System.getenv().getOrDefault("RABBITMQ_URI", "amqp://guest:guest@localhost:5672"));
+    factory.setUri(options.rabbitmqUri);
     return factory;
   }
 
-  private static void deleteBrokerObjects(List<String> queues, List<String> exchanges) {
-    try (Connection connection = factory().newConnection("messenger-bench");
+  static void deleteBrokerObjects(Options options, List<String> queues, List<String> exchanges) {
+    try (Connection connection = factory(options).newConnection("messenger-bench");
          Channel channel = connection.createChannel()) {
       for (String q : queues) {
         channel.queueDelete(q);

@@ -4,8 +4,15 @@ package messenger.broker;
 public enum BrokerKind {
 
   /** RabbitMQ 3.9 or newer: the chat log is a stream, shared by every instance and kept on disk. */
-  RABBITMQ,
+  RABBITMQ("RabbitMQ"),
 
   /** The embedded try-out broker: no streams, so each instance reads its own queue and keeps history in memory. */
-  EMBEDDED
+  EMBEDDED("The embedded broker (Qpid)");
+
+  /** What the log calls it. */
+  public final String displayName;
+
+  BrokerKind(String displayName) {
+    this.displayName = displayName;
+  }
 }

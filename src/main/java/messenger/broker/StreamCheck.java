@@ -24,14 +24,18 @@ final class StreamCheck {
    * Connects once (blocking) and returns what is wrong with the broker, or null when it has streams.
    * Throws when the broker cannot be reached: the caller decides whether that is fatal.
    */
-  static String problemAt(String uri) throws Exception {
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setUri(uri);
+  static String problemAt(BrokerAddress address) throws Exception {
+    return problem(serverPropertiesAt(address));
+  }
+
+  /** Connects once (blocking) and returns what the broker says of itself (product, version, …); throws as above. */
+  static Map<String, Object> serverPropertiesAt(BrokerAddress address) throws Exception {
+    ConnectionFactory factory = address.factory();
     factory.setConnectionTimeout(3000);
     factory.setHandshakeTimeout(3000);
     factory.setAutomaticRecoveryEnabled(false);
-    try (Connection connection = factory.newConnection("messenger-version-check")) {
-      return problem(connection.getServerProperties());
+    try (Connection connection = factory.newConnection(address.shuffled(), "messenger-version-check")) {
+      return connection.getServerProperties();
     }
   }
 

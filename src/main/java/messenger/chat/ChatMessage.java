@@ -4,21 +4,24 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * One chat message as browsers see it. {@code seq} is the message's position in the chat log (the
- * stream offset), a global order that every instance and browser agrees on.
+ * stream offset), a global order that every instance and browser agrees on; {@code room} the room it was said in.
+ * {@code senderId}: the signed-in sender's account id, null for a name-only login (then absent from the JSON).
  */
-public record ChatMessage(long seq, String id, String sender, String text, long ts) {
+public record ChatMessage(long seq, String id, String room, String sender, String senderId, String text, long ts) {
+
+  /** A message of a name-only login. */
+  public ChatMessage(long seq, String id, String room, String sender, String text, long ts) {
+    this(seq, id, room, sender, null, text, ts);
+  }
 
   public JsonObject toJson() {
-    return new JsonObject()
+    JsonObject json = new JsonObject()
       .put("seq", seq)
       .put("id", id)
+      .put("room", room)
       .put("sender", sender)
       .put("text", text)
       .put("ts", ts);
-  }
-
-  public static ChatMessage fromJson(JsonObject json) {
-    return new ChatMessage(json.getLong("seq"), json.getString("id"), json.getString("sender"),
-      json.getString("text"), json.getLong("ts"));
+    return senderId == null ? json : json.put("senderId", senderId);
   }
 }

@@ -16,12 +16,18 @@ public final class RateLimiter {
   }
 
   public boolean tryAcquire(long nowMillis) {
-    tokens = Math.min(burst, tokens + (nowMillis - last) * perMilli);
-    last = nowMillis;
-    if (tokens >= 1) {
-      tokens -= 1;
-      return true;
+    // Refilled from the last token taken: refused attempts change nothing, so their rounding cannot add up.
+    double available = Math.min(burst, tokens + (nowMillis - last) * perMilli);
+    if (available < 1) {
+      return false;
     }
-    return false;
+    tokens = available - 1;
+    last = nowMillis;
+    return true;
+  }
+
+  /** Full again: as good as a new one, so a holder of many may drop it. */
+  public boolean isFull(long nowMillis) {
+    return tokens + (nowMillis - last) * perMilli >= burst;
   }
 }

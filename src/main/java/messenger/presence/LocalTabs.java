@@ -1,5 +1,7 @@
 package messenger.presence;
 
+import messenger.identity.Account;
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -60,12 +62,24 @@ public final class LocalTabs {
     return sockets;
   }
 
+  /** True when a user's grace time is over: {@link #users} then says something new. */
+  public boolean graceEnded(long now) {
+    for (Lingering l : leaving.values()) {
+      if (l.until() <= now) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Who is here now (name → login): users with an open tab, and those still within their grace time. */
   public Map<String, String> users(long now) {
     leaving.values().removeIf(l -> l.until() <= now);
     Map<String, String> users = new HashMap<>();
     leaving.forEach((user, l) -> users.put(user, l.login()));
-    bySocket.values().forEach(t -> users.put(t.user(), t.login()));
+    // One login per name is announced: a signed-in person's over a name-only session's (which loses the name).
+    bySocket.values().forEach(t -> users.merge(t.user(), t.login(),
+      (kept, other) -> Account.idOfLogin(kept) == null ? other : kept));
     return users;
   }
 

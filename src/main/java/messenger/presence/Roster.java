@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -36,6 +35,16 @@ public final class Roster {
   private final String self;
   private final long expiryMs;
   private final Map<String, Announcement> instances = new HashMap<>();
+  /**
+   * Logins a logout ended, with when. Another instance's announcement made before it heard of the logout may still
+   * list the login, and arrive after it: the user would come back online for a heartbeat ("joined", then "left").
+   * An ended login never holds a name again, so it is left out of every announcement; kept {@link #ENDED_KEEP_EXPIRIES}
+   * expiry times, far longer than an announcement takes to arrive.
+   */
+  private final Map<String, Long> ended = new HashMap<>();
+  private static final int ENDED_KEEP_EXPIRIES = 10;
+  /** Grows whenever who is online under which login may have changed. */
+  private long revision;
 
   public Roster(String self, long expiryMs) {
     this.self = self;
@@ -45,7 +54,13 @@ public final class Roster {
   /** An instance's complete list of users (name → login id), replacing what it said before. */
   public Change update(String instance, Map<String, String> users, long now) {
     Set<String> before = online();
-    instances.put(instance, new Announcement(Map.copyOf(users), now + expiryMs));
+    if (!ended.isEmpty() && users.values().stream().anyMatch(ended::containsKey)) {
+      users = withoutEnded(users);
+    }
+    Announcement previous = instances.put(instance, new Announcement(Map.copyOf(users), now + expiryMs));
+    if (previous == null || !previous.users().equals(users)) {
+      revision++;
+    }
     return diff(before);
   }
 
@@ -57,10 +72,22 @@ public final class Roster {
     instances.computeIfPresent(instance, (id, a) -> new Announcement(a.users(), Math.min(a.expiresAt(), now + graceMs)));
   }
 
+  /** A logout ended this login: its user leaves wherever it is listed, and later announcements of it count for nothing. */
+  public Change end(String login, long now) {
+    Set<String> before = online();
+    ended.put(login, now);
+    instances.replaceAll((id, a) -> a.users().containsValue(login) ? new Announcement(withoutEnded(a.users()), a.expiresAt()) : a);
+    revision++;
+    return diff(before);
+  }
+
   /** Drops every other instance not heard from within the expiry time. */
   public Change expire(long now) {
+    ended.values().removeIf(at -> now - at > ENDED_KEEP_EXPIRIES * expiryMs);
     Set<String> before = online();
-    instances.entrySet().removeIf(e -> !e.getKey().equals(self) && now > e.getValue().expiresAt());
+    if (instances.entrySet().removeIf(e -> !e.getKey().equals(self) && now > e.getValue().expiresAt())) {
+      revision++;
+    }
     return diff(before);
   }
 
@@ -79,30 +106,28 @@ public final class Roster {
     return names;
   }
 
-  /**
-   * The online name equal to {@code name} ignoring case, or null: names are unique regardless of case,
-   * so "Alice" cannot log in while "alice" is online.
-   */
-  public String holder(String name) {
-    String wanted = name.toLowerCase(Locale.ROOT);
-    return online().stream().filter(n -> n.toLowerCase(Locale.ROOT).equals(wanted)).findFirst().orElse(null);
+  /** Changes whenever {@link #holders()} may have. */
+  public long revision() {
+    return revision;
   }
 
-  /** The logins under which a name is online (usually one). */
-  public Set<String> logins(String name) {
-    Set<String> logins = new HashSet<>();
-    instances.values().forEach(a -> {
-      String login = a.users().get(name);
-      if (login != null) {
-        logins.add(login);
-      }
-    });
-    return logins;
+  /** Every online name with the logins under which it is online (usually one). */
+  public Map<String, Set<String>> holders() {
+    Map<String, Set<String>> holders = new HashMap<>();
+    instances.values().forEach(a -> a.users().forEach((name, login) ->
+      holders.computeIfAbsent(name, n -> new HashSet<>()).add(login)));
+    return holders;
   }
 
   /** Instances currently known, this one included. */
   public Set<String> instances() {
     return Set.copyOf(instances.keySet());
+  }
+
+  private Map<String, String> withoutEnded(Map<String, String> users) {
+    Map<String, String> kept = new HashMap<>(users);
+    kept.values().removeIf(ended::containsKey);
+    return Map.copyOf(kept);
   }
 
   private Change diff(Set<String> before) {

@@ -1,18 +1,17 @@
 package messenger.rabbit;
 
-import com.rabbitmq.client.BasicProperties;
+import com.rabbitmq.client.Connection;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.rabbitmq.QueueOptions;
 import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQConsumer;
 import io.vertx.rabbitmq.RabbitMQMessage;
 import messenger.Settings;
+import messenger.broker.Broker;
 import messenger.chat.ChatMessage;
+import messenger.metrics.Metrics;
 
-import java.util.Date;
-import java.util.Map;
+import java.io.IOException;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
@@ -23,43 +22,82 @@ import java.util.function.LongSupplier;
  */
 final class StreamChatLog extends SupervisedChatLog {
 
-  private static final String OFFSET_HEADER = "x-stream-offset";
-  private static final long EMPTY_STREAM_GRACE_MS = 50;
-
+  private final Broker broker;
   private final int historySize;
   private final int ackBatch;
+  private final LogArchive archive;
 
+  /** Where this reader began, and the newest offset the log held then; -1 until it has started. */
+  private long begin = -1;
+  private long endAtStart = -1;
   private long lastOffset = -1;
   private long ackTag = -1;
   private int unacked;
   private long ackTimer = -1;
 
-  StreamChatLog(Vertx vertx, Settings settings) {
-    super(vertx, settings.rabbit());
+  StreamChatLog(Vertx vertx, Broker broker, Settings settings) {
+    super(vertx, broker, settings.rabbit());
+    this.broker = broker;
     this.historySize = settings.chat().historySize();
     this.ackBatch = Math.max(1, rabbit.prefetch() / 4);
+    // Idle channels for twice the reads at once: a read's channel comes back only once its consumer is cancelled.
+    // The broker filters by room where it can (rabbitmq.streamFilter): the reads by room beyond the cached blocks.
+    LogArchive stream = new StreamArchive(vertx, broker, rabbit.stream(), settings.history().readTimeoutMs(),
+      2 * settings.history().maxConcurrentReads(), rabbit.streamFilter());
+    int cacheBlocks = settings.history().cacheBlocks();
+    this.archive = cacheBlocks > 0 ? new CachedArchive(stream, cacheBlocks, Metrics.of(vertx)) : stream;
+  }
+
+  @Override
+  public long nextSeq() {
+    return lastOffset >= 0 ? lastOffset + 1 : begin;
+  }
+
+  @Override
+  public long knownEnd() {
+    return begin < 0 ? -1 : Math.max(nextSeq(), endAtStart + 1);
+  }
+
+  @Override
+  public LogArchive archive() {
+    return archive;
   }
 
   @Override
   public LagProbe lagProbe(LongSupplier lastRead, LongConsumer report) {
-    return new StreamLag(vertx, rabbit, lastRead, report);
+    return new StreamLag(vertx, broker, rabbit, lastRead, report, progress());
   }
 
   @Override
-  public Future<Void> declareForPublishing(RabbitMQClient publisher) {
-    // The stream too: a confirmed message is then in the log even before any instance reads it.
-    return Topology.declare(publisher, rabbit);
+  protected long position() {
+    return lastOffset;
+  }
+
+  @Override
+  protected boolean resumes() {
+    return true;
+  }
+
+  /** The exchange and the stream bound to it. */
+  @Override
+  public Future<Void> declare(RabbitMQClient client) {
+    return Topology.declare(client, rabbit, broker.streamInitialClusterSize());
+  }
+
+  @Override
+  public void declare(Connection connection) throws IOException {
+    Topology.declare(connection, rabbit, broker.streamInitialClusterSize());
   }
 
   @Override
   protected Future<RabbitMQConsumer> subscribe() {
-    return Topology.declare(client, rabbit)
+    return declare(client)
       // QoS belongs to the channel, so it is set on every connect.
       .compose(v -> client.basicQos(0, rabbit.prefetch(), false))
       .compose(v -> lastOffset >= 0 ? Future.succeededFuture((Object) (lastOffset + 1)) : startOffset())
       .compose(offset -> {
         log.info("Reading chat log '{}' from offset {}", rabbit.stream(), offset);
-        return client.basicConsumer(rabbit.stream(), consumeFrom(offset));
+        return client.basicConsumer(rabbit.stream(), StreamEnd.consumeFrom(offset));
       });
   }
 
@@ -73,66 +111,29 @@ final class StreamChatLog extends SupervisedChatLog {
     flushAcks();
   }
 
-  /**
-   * Where to start on a fresh start: far enough back to fill the history. A short-lived probe consumer at
-   * "last" reveals the offset of the stream's last chunk, which the broker sends as soon as the consumer
-   * exists. An empty stream sends nothing: when a round trip on the same channel comes back, and a short
-   * grace after it, without a delivery, the stream is taken as empty and read from "first".
-   */
+  /** Where to start on a fresh start: far enough back to fill the history; an empty stream from "first". */
   private Future<Object> startOffset() {
-    Promise<Object> result = Promise.promise();
-    client.basicConsumer(rabbit.stream(), consumeFrom("last")).onSuccess(probe -> {
-      probe.handler(message -> {
-        Long offset = offsetOf(message);
-        result.tryComplete(offset == null ? "first" : Math.max(0, offset - historySize));
+    return StreamEnd.lastOffset(vertx, client, rabbit.stream(), rabbit.prefetch())
+      .map(end -> {
+        endAtStart = end;
+        begin = Math.max(0, end - historySize);
+        return end < 0 ? "first" : begin;
       });
-      client.basicQos(0, rabbit.prefetch(), false)
-        .onSuccess(roundTrip -> vertx.setTimer(EMPTY_STREAM_GRACE_MS, t -> result.tryComplete("first")))
-        .onFailure(result::tryFail);
-      result.future().onComplete(ar -> vertx.executeBlocking(probe::cancel));
-    }).onFailure(result::tryFail);
-    return result.future();
-  }
-
-  private static QueueOptions consumeFrom(Object offset) {
-    QueueOptions options = new QueueOptions().setAutoAck(false);
-    options.setConsumerArguments(Map.of(OFFSET_HEADER, offset));
-    return options;
   }
 
   @Override
   protected ChatMessage read(RabbitMQMessage message) {
     ack(message.envelope().getDeliveryTag());
-    Long offset = offsetOf(message);
+    Long offset = StreamEnd.offset(message);
     if (offset == null || offset <= lastOffset) {
       return null;
     }
     lastOffset = offset;
-    ChatMessage chat = decode(offset, message);
+    ChatMessage chat = WireFormat.read(offset, message);
     if (chat == null) {
       log.debug("Ignoring message at offset {}: no message id or sender", offset);
     }
     return chat;
-  }
-
-  private static Long offsetOf(RabbitMQMessage message) {
-    Map<String, Object> headers = message.properties().getHeaders();
-    Object offset = headers == null ? null : headers.get(OFFSET_HEADER);
-    return offset instanceof Number n ? n.longValue() : null;
-  }
-
-  static ChatMessage decode(long seq, RabbitMQMessage message) {
-    BasicProperties props = message.properties();
-    Map<String, Object> headers = props.getHeaders();
-    Object sender = headers == null ? null : headers.get("sender");
-    if (props.getMessageId() == null || sender == null) {
-      return null;
-    }
-    Object sentAt = headers.get("sent-at");
-    Date timestamp = props.getTimestamp();
-    long ts = sentAt instanceof Number n ? n.longValue()
-      : timestamp != null ? timestamp.getTime() : System.currentTimeMillis();
-    return new ChatMessage(seq, props.getMessageId(), sender.toString(), message.body().toString("UTF-8"), ts);
   }
 
   /** Acks are batched: one multiple-ack per quarter of the prefetch, or after a short pause. */

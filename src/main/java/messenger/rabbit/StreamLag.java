@@ -1,57 +1,58 @@
 package messenger.rabbit;
 
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
-import io.vertx.rabbitmq.QueueOptions;
 import io.vertx.rabbitmq.RabbitMQClient;
 import messenger.Settings;
+import messenger.broker.Broker;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Map;
 import java.util.function.LongConsumer;
 import java.util.function.LongSupplier;
 
 /**
- * How far this instance's reader is behind the chat log's end, for the consumer-lag metric. AMQP does not
- * tell a stream's length (queue.declare answers 0 messages), so every few seconds a short-lived consumer
- * at offset "last" reads the stream's last chunk and takes its highest offset. It has a connection of its
- * own so that it can never disturb the reader, and it reports -1 while the broker is unreachable.
+ * How far this instance's reader is behind the chat log's end, for the consumer-lag metric: every few seconds
+ * the {@link StreamEnd} of the log, less the reader's last offset. It has a connection of its own so that it can
+ * never disturb the reader, and it tells the end it saw to the reader's {@link ReaderProgress}, which notices a
+ * reader that stays behind. It reports -1 (unknown) while the broker is unreachable and when it sees no end of a
+ * log the reader has read from: on a cluster, a node whose replica is not running answers a consumer with
+ * nothing at all; the probe then connects again, most likely to another node.
  */
 final class StreamLag implements ChatLog.LagProbe {
 
   private static final Logger log = LoggerFactory.getLogger(StreamLag.class);
-  private static final long PERIOD_MS = 5_000;
-  /** The last chunk is delivered at once; this long without a delivery means it has all arrived. */
-  private static final long QUIET_MS = 250;
-  private static final long MAX_PROBE_MS = 2_000;
+  private static final long MAX_PERIOD_MS = 5_000;
 
   private final Vertx vertx;
   private final Settings.Rabbit rabbit;
   private final RabbitMQClient client;
   private final LongSupplier lastRead;
   private final LongConsumer report;
+  private final ReaderProgress progress;
   private long timer = -1;
   private boolean probing;
 
-  StreamLag(Vertx vertx, Settings.Rabbit rabbit, LongSupplier lastRead, LongConsumer report) {
+  StreamLag(Vertx vertx, Broker broker, Settings.Rabbit rabbit, LongSupplier lastRead, LongConsumer report,
+            ReaderProgress progress) {
     this.vertx = vertx;
     this.rabbit = rabbit;
     this.lastRead = lastRead;
     this.report = report;
-    this.client = RabbitMQClient.create(vertx, Topology.options(rabbit, "lag", 0));
+    this.progress = progress;
+    this.client = broker.client(vertx, "lag", 0);
   }
 
   @Override
   public void start() {
-    timer = vertx.setPeriodic(PERIOD_MS, t -> {
+    // Often enough for the reader's progress check to hear of an end it does not reach within its bound.
+    timer = vertx.setPeriodic(Math.max(100, Math.min(MAX_PERIOD_MS, rabbit.readerStallMs() / 2)), t -> {
       if (probing) {
         return;
       }
       probing = true;
-      connected().compose(v -> endOffset())
-        .onSuccess(end -> report.accept(end < 0 ? 0 : Math.max(0, end - lastRead.getAsLong())))
+      connected().compose(v -> StreamEnd.lastOffset(vertx, client, rabbit.stream(), rabbit.prefetch()))
+        .onSuccess(this::measured)
         .onFailure(err -> {
           log.debug("Could not measure the consumer lag: {}", err.getMessage());
           report.accept(-1);
@@ -59,6 +60,20 @@ final class StreamLag implements ChatLog.LagProbe {
         })
         .onComplete(ar -> probing = false);
     });
+  }
+
+  private void measured(long end) {
+    long read = lastRead.getAsLong();
+    progress.endSeen(end, System.currentTimeMillis());
+    if (end >= 0) {
+      report.accept(Math.max(0, end - read));
+    } else if (read < 0) {
+      report.accept(0); // an empty log, and nothing read
+    } else {
+      log.debug("The lag probe saw no end of the chat log; connecting again");
+      report.accept(-1);
+      client.stop();
+    }
   }
 
   @Override
@@ -73,28 +88,5 @@ final class StreamLag implements ChatLog.LagProbe {
     }
     // A stream refuses consumers without a prefetch.
     return client.start().compose(v -> client.basicQos(0, rabbit.prefetch(), false));
-  }
-
-  /** The offset of the newest message in the stream, or -1 when it is empty. */
-  private Future<Long> endOffset() {
-    QueueOptions options = new QueueOptions().setAutoAck(false);
-    options.setConsumerArguments(Map.of("x-stream-offset", "last"));
-    Promise<Long> result = Promise.promise();
-    client.basicConsumer(rabbit.stream(), options).onSuccess(probe -> {
-      long[] end = {-1};
-      long[] quiet = {vertx.setTimer(QUIET_MS, t -> result.tryComplete(end[0]))};
-      vertx.setTimer(MAX_PROBE_MS, t -> result.tryComplete(end[0])); // a busy log is never quiet
-      probe.handler(message -> {
-        client.basicAck(message.envelope().getDeliveryTag(), false);
-        Map<String, Object> headers = message.properties().getHeaders();
-        if (headers != null && headers.get("x-stream-offset") instanceof Number offset) {
-          end[0] = Math.max(end[0], offset.longValue());
-        }
-        vertx.cancelTimer(quiet[0]);
-        quiet[0] = vertx.setTimer(QUIET_MS, t -> result.tryComplete(end[0]));
-      });
-      result.future().onComplete(ar -> vertx.executeBlocking(probe::cancel));
-    }).onFailure(result::tryFail);
-    return result.future();
   }
 }

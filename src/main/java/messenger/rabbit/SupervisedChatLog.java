@@ -7,40 +7,46 @@ import io.vertx.rabbitmq.RabbitMQClient;
 import io.vertx.rabbitmq.RabbitMQConsumer;
 import io.vertx.rabbitmq.RabbitMQMessage;
 import messenger.Settings;
+import messenger.broker.Broker;
 import messenger.chat.ChatMessage;
 import messenger.chat.RecentIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A chat-log reader on a connection of its own, supervised here rather than by the client's own reconnect:
- * the client would restart a consumer with the arguments it was first created with (for a stream, the
- * wrong offset) and possibly before the QoS it needs. A watchdog notices a lost connection and connects
- * again; {@link #subscribe()} then declares what it needs and consumes from where reading should resume.
- * Deliveries of an older connection are ignored, and message ids already seen are dropped, which makes a
- * retried publish harmless.
+ * A chat-log reader on a connection of its own, kept alive by a {@link Supervisor}: on every connection
+ * {@link #subscribe()} declares what it needs and consumes from where reading should resume. Deliveries of an
+ * older connection are ignored, and message ids already seen are dropped, which makes a retried publish
+ * harmless. A reader that is subscribed but {@link ReaderProgress#stalled stalled} says it does not run, so
+ * that it is connected again.
  */
-abstract class SupervisedChatLog implements ChatLog {
+abstract class SupervisedChatLog implements ChatLog, Supervisor.Supervised {
 
   protected final Logger log = LoggerFactory.getLogger(getClass());
   protected final Vertx vertx;
   protected final Settings.Rabbit rabbit;
   protected final RabbitMQClient client;
+  private final Supervisor supervisor;
   private final RecentIds seenIds = new RecentIds(10_000);
+  private final ReaderProgress progress;
+  private boolean stallReported;
 
   private Handler<ChatMessage> sink;
   private RabbitMQConsumer consumer;
   /** Bumped on every connection. */
   private int generation;
-  private boolean connecting;
-  private boolean stopped;
-  private int failedAttempts;
-  private long watchdog = -1;
 
-  SupervisedChatLog(Vertx vertx, Settings.Rabbit rabbit) {
+  SupervisedChatLog(Vertx vertx, Broker broker, Settings.Rabbit rabbit) {
     this.vertx = vertx;
     this.rabbit = rabbit;
-    this.client = RabbitMQClient.create(vertx, Topology.options(rabbit, "chatlog", 0));
+    this.client = broker.client(vertx, "chatlog", 0);
+    this.supervisor = new Supervisor(vertx, client, "Chat log consumer", rabbit.reconnectIntervalMs(), this);
+    this.progress = new ReaderProgress(rabbit.readerStallMs(), System.currentTimeMillis());
+  }
+
+  @Override
+  public ReaderProgress progress() {
+    return progress;
   }
 
   /** On a fresh connection: declares what reading needs and starts consuming where reading resumes. */
@@ -48,6 +54,12 @@ abstract class SupervisedChatLog implements ChatLog {
 
   /** A delivery on the current connection: the chat message it carries, or null to pass nothing on. */
   protected abstract ChatMessage read(RabbitMQMessage message);
+
+  /** Where the reader is: the {@code seq} of its last delivery. */
+  protected abstract long position();
+
+  /** True when a new subscription resumes after the last delivery, so that nothing published meanwhile is missed. */
+  protected abstract boolean resumes();
 
   /** Before each connection attempt, e.g. to forget the delivery tags of the previous one. */
   protected void onConnecting() {
@@ -61,52 +73,48 @@ abstract class SupervisedChatLog implements ChatLog {
   @Override
   public Future<Void> start(Handler<ChatMessage> sink) {
     this.sink = sink;
-    watchdog = vertx.setPeriodic(rabbit.reconnectIntervalMs(), t -> {
-      if (!stopped && !connecting && !isRunning()) {
-        log.info("Chat log consumer is down; reconnecting");
-        client.stop().eventually(this::connect);
-      }
-    });
-    return connect().otherwiseEmpty();
+    return supervisor.start();
   }
 
   @Override
   public boolean isRunning() {
-    return consumer != null && !consumer.isCancelled() && client.isConnected();
+    if (consumer == null || consumer.isCancelled() || !client.isConnected()) {
+      return false;
+    }
+    if (progress.stalled(System.currentTimeMillis())) {
+      if (!stallReported) {
+        stallReported = true;
+        log.warn("The chat log reader is behind and has received nothing for {} ms although subscribed; reconnecting",
+          rabbit.readerStallMs());
+      }
+      return false;
+    }
+    return true;
   }
 
   @Override
   public Future<Void> stop() {
-    stopped = true;
-    vertx.cancelTimer(watchdog);
     onStopping();
-    return client.stop().otherwiseEmpty();
+    return supervisor.stop();
   }
 
-  private Future<Void> connect() {
-    if (stopped) {
-      return Future.succeededFuture();
-    }
-    connecting = true;
+  @Override
+  public final void connecting() {
     consumer = null;
-    int gen = ++generation;
+    generation++;
     onConnecting();
-    return client.start()
-      .compose(v -> subscribe())
-      .onSuccess(c -> {
-        failedAttempts = 0;
-        consumer = c;
-        c.handler(message -> onDelivery(message, gen));
-        c.exceptionHandler(err -> log.warn("Chat log consumer error", err));
-      })
-      .onFailure(err -> {
-        // Once per outage, not once per attempt.
-        if (failedAttempts++ == 0) {
-          log.warn("Chat log unavailable ({}); retrying every {} ms", err.getMessage(), rabbit.reconnectIntervalMs());
-        }
-      })
-      .onComplete(ar -> connecting = false)
-      .mapEmpty();
+  }
+
+  @Override
+  public final Future<?> connected() {
+    int gen = generation;
+    return subscribe().onSuccess(c -> {
+      consumer = c;
+      stallReported = false;
+      progress.subscribed(resumes(), System.currentTimeMillis());
+      c.handler(message -> onDelivery(message, gen));
+      c.exceptionHandler(err -> log.warn("Chat log consumer error", err));
+    });
   }
 
   private void onDelivery(RabbitMQMessage message, int gen) {
@@ -114,6 +122,7 @@ abstract class SupervisedChatLog implements ChatLog {
       return;
     }
     ChatMessage chat = read(message);
+    progress.read(chat == null ? null : chat.id(), position(), System.currentTimeMillis());
     if (chat == null) {
       return;
     }

@@ -5,7 +5,6 @@ import messenger.testing.NeedsRabbitMQ;
 import messenger.testing.RabbitBroker;
 import org.junit.jupiter.api.Test;
 
-import java.net.URI;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
@@ -14,7 +13,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 /** When Messenger embeds a broker, and which external brokers it accepts. */
 class BrokerChoiceTest {
 
-  private static final URI LOCAL = URI.create("amqp://guest:guest@localhost:5672");
+  private static final BrokerAddress LOCAL = BrokerAddress.parse("amqp://guest:guest@localhost:5672");
   private static final BooleanSupplier ANSWERS = () -> true;
   private static final BooleanSupplier SILENT = () -> false;
   private static final BooleanSupplier MUST_NOT_ASK = () -> {
@@ -24,14 +23,14 @@ class BrokerChoiceTest {
   @Test
   void autoEmbedsOnlyWhenNothingAnswersLocallyAndNoUriWasGiven() {
     assertThat(Broker.embed(Embedded.AUTO, false, LOCAL, SILENT)).isTrue();
-    assertThat(Broker.embed(Embedded.AUTO, false, URI.create("amqp://guest:guest@127.0.0.1:5999"), SILENT)).isTrue();
+    assertThat(Broker.embed(Embedded.AUTO, false, BrokerAddress.parse("amqp://guest:guest@127.0.0.1:5999"), SILENT)).isTrue();
     assertThat(Broker.embed(Embedded.AUTO, false, LOCAL, ANSWERS)).isFalse();
   }
 
   @Test
   void autoNeverReplacesAnExplicitUriOrAnotherMachinesBroker() {
     assertThat(Broker.embed(Embedded.AUTO, true, LOCAL, MUST_NOT_ASK)).as("RABBITMQ_URI set").isFalse();
-    assertThat(Broker.embed(Embedded.AUTO, false, URI.create("amqp://u:p@rabbit.example.com:5672"), MUST_NOT_ASK))
+    assertThat(Broker.embed(Embedded.AUTO, false, BrokerAddress.parse("amqp://u:p@rabbit.example.com:5672"), MUST_NOT_ASK))
       .as("another machine").isFalse();
   }
 
@@ -55,13 +54,13 @@ class BrokerChoiceTest {
   @Test
   @NeedsRabbitMQ("it checks the real broker's version")
   void theRealRabbitMqPassesTheCheck() throws Exception {
-    assertThat(StreamCheck.problemAt(RabbitBroker.uri())).isNull();
+    assertThat(StreamCheck.problemAt(BrokerAddress.parse(RabbitBroker.uri()))).isNull();
   }
 
   @Test
   void aBrokerWithoutStreamsIsNamedInTheRefusal() throws Exception {
     try (EmbeddedBroker qpid = EmbeddedBroker.start()) {
-      assertThat(StreamCheck.problemAt(qpid.uri())).contains("RabbitMQ 3.9 or newer").containsIgnoringCase("qpid");
+      assertThat(StreamCheck.problemAt(BrokerAddress.parse(qpid.uri()))).contains("RabbitMQ 3.9 or newer").containsIgnoringCase("qpid");
     }
   }
 }

@@ -197,6 +197,20 @@ public final class Browser implements AutoCloseable {
     }
   }
 
+  /**
+   * The shown texts of the elements a CSS selector finds, read in one go: lists such as the online list are redrawn
+   * on every change, so elements found first and read one by one may be gone by the time they are read.
+   */
+  @SuppressWarnings("unchecked")
+  public List<String> textsOf(String selector) {
+    return (List<String>) js("return Array.from(document.querySelectorAll(arguments[0]), function (e) { return e.innerText.trim(); });", selector);
+  }
+
+  /** The names in the online list, top to bottom. */
+  public List<String> online() {
+    return textsOf("#online li .name");
+  }
+
   /** The texts of the messages shown, top to bottom. */
   public List<String> texts() {
     return messages().stream().map(Message::text).toList();

@@ -9,7 +9,6 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
-import org.openqa.selenium.WebElement;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -46,12 +45,8 @@ class PresenceBrowserTest {
     return browser.login(name);
   }
 
-  private static List<String> online(Browser browser) {
-    return browser.driver.findElements(By.cssSelector("#online li")).stream().map(WebElement::getText).toList();
-  }
-
   private static List<String> notices(Browser browser) {
-    return browser.driver.findElements(By.cssSelector("#messages li.notice")).stream().map(WebElement::getText).toList();
+    return browser.textsOf("#messages li.notice");
   }
 
   private static String typingLine(Browser browser) {
@@ -66,10 +61,10 @@ class PresenceBrowserTest {
     Thread.sleep(2_000); // both instances' quiet start is over
 
     Browser ada = person(a, "Ada");
-    ada.waitFor("Ada in her own online list", () -> online(ada).equals(List.of("Ada")));
+    ada.waitFor("Ada in her own online list", () -> ada.online().equals(List.of("Ada")));
     Browser bob = person(b, "Bob");
-    ada.waitFor("Ada's list to show Bob (shows " + online(ada) + ")", () -> online(ada).equals(List.of("Ada", "Bob")));
-    bob.waitFor("Bob's list to show Ada (shows " + online(bob) + ")", () -> online(bob).equals(List.of("Ada", "Bob")));
+    ada.waitFor("Ada's list to show Bob (shows " + ada.online() + ")", () -> ada.online().equals(List.of("Ada", "Bob")));
+    bob.waitFor("Bob's list to show Ada (shows " + bob.online() + ")", () -> bob.online().equals(List.of("Ada", "Bob")));
     ada.waitFor("the notice 'Bob joined' (shows " + notices(ada) + ")", () -> notices(ada).equals(List.of("Bob joined")));
     assertThat(ada.driver.findElement(By.id("online-count")).getText()).isEqualTo("(2)");
     assertThat(notices(bob)).as("Bob was not told that Ada, already there, joined").isEmpty();
@@ -98,7 +93,7 @@ class PresenceBrowserTest {
     // Bob closes his window: Ada sees him leave, once.
     bob.close();
     ada.waitFor("the notice 'Bob left'", () -> notices(ada).equals(List.of("Bob joined", "Bob left")));
-    ada.waitFor("Ada's list without Bob", () -> online(ada).equals(List.of("Ada")));
+    ada.waitFor("Ada's list without Bob", () -> ada.online().equals(List.of("Ada")));
     assertThat(ada.consoleErrors()).isEmpty();
   }
 }

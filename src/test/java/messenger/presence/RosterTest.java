@@ -3,6 +3,7 @@ package messenger.presence;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;
+import java.util.Set;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -25,6 +26,23 @@ class RosterTest {
     Roster.Change gone = roster.update("b", Map.of("bob", "L2"), 30);
     assertThat(gone.left()).containsExactly("alice");
     assertThat(gone.joined()).isEmpty();
+  }
+
+  @Test
+  void anAnnouncementMadeBeforeItsInstanceHeardOfALogoutDoesNotBringTheUserBack() {
+    Roster roster = new Roster("a", EXPIRY);
+    roster.update("a", Map.of("alice", "L1"), 0);
+    roster.update("b", Map.of("alice", "L1", "bob", "L2"), 0);
+
+    Roster.Change logout = roster.end("L1", 100);
+    assertThat(logout.left()).as("alice leaves everywhere at once").containsExactly("alice");
+    assertThat(roster.update("b", Map.of("alice", "L1", "bob", "L2"), 150).isEmpty())
+      .as("b's heartbeat from before it heard of the logout").isTrue();
+    assertThat(roster.online()).containsExactly("bob");
+    assertThat(roster.holders()).doesNotContainKey("alice");
+
+    assertThat(roster.update("b", Map.of("alice", "L9", "bob", "L2"), 200).joined())
+      .as("alice logged in again: another login").containsExactly("alice");
   }
 
   @Test
@@ -78,14 +96,12 @@ class RosterTest {
   }
 
   @Test
-  void namesAreHeldIgnoringCaseAndKnowTheirLogins() {
+  void everyOnlineNameKnowsItsLoginsOnEveryInstance() {
     Roster roster = new Roster("a", EXPIRY);
     roster.update("a", Map.of("Alice", "L1"), 0);
-    roster.update("b", Map.of("Alice", "L1"), 0);
-    assertThat(roster.holder("alice")).isEqualTo("Alice");
-    assertThat(roster.holder("ALICE ")).isNull();
-    assertThat(roster.holder("bob")).isNull();
-    assertThat(roster.logins("Alice")).containsExactly("L1");
+    roster.update("b", Map.of("Alice", "L1", "bob", "L2"), 0);
+    roster.update("c", Map.of("bob", "L3"), 0); // two logins in the same instant on two instances
+    assertThat(roster.holders()).isEqualTo(Map.of("Alice", Set.of("L1"), "bob", Set.of("L2", "L3")));
   }
 
   @Test

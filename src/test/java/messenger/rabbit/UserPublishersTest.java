@@ -2,43 +2,51 @@ package messenger.rabbit;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
 import messenger.Settings;
-import org.junit.jupiter.api.AfterEach;
+import messenger.broker.Broker;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The per-user publisher map stays bounded: users who log out or go idle are dropped. No broker needed. */
+@ExtendWith(VertxExtension.class)
 class UserPublishersTest {
 
-  private final Vertx vertx = Vertx.vertx();
+  private static final long NOW = 1_000_000;
+  private static final long TEN_MINUTES = 10 * 60_000;
 
-  @AfterEach
-  void close() {
-    vertx.close().await();
+  /** 10 000 users who each sent once, user i at NOW + i ms, through a publisher that was never started. */
+  private static UserPublishers tenThousandUsers(Vertx vertx) {
+    Settings settings = Settings.from(Settings.defaults().mergeIn(
+      new JsonObject().put("chat", new JsonObject().put("publisherIdleMinutes", 10)), true));
+    // Never started: every publish is refused as unavailable, but the user's publisher exists all the same.
+    ChatPublisher publisher = new ChatPublisher(vertx, Broker.configured(settings.rabbit()), settings.rabbit(),
+      connection -> { }, new ReaderProgress(settings.rabbit().readerStallMs(), NOW));
+    UserPublishers users = new UserPublishers(publisher, settings.chat());
+    for (int i = 0; i < 10_000; i++) {
+      users.publish("user-" + i, null, "id-" + i, "general", "hello", NOW + i);
+    }
+    assertThat(users.size()).isEqualTo(10_000);
+    return users;
   }
 
   @Test
-  void tenThousandUsersWhoGoIdleAreAllEvictedAndLoggedOutOnesAtOnce() {
-    Settings settings = Settings.from(new JsonObject().put("chat", new JsonObject().put("publisherIdleMinutes", 10)));
-    // Never started: every publish is refused as unavailable, but the user's publisher exists all the same.
-    ChatPublisher publisher = new ChatPublisher(vertx, settings.rabbit(), client -> io.vertx.core.Future.succeededFuture());
-    UserPublishers users = new UserPublishers(publisher, settings.chat());
-    long now = 1_000_000;
-    for (int i = 0; i < 10_000; i++) {
-      users.publish("user-" + i, "id-" + i, "hello", now + i);
-    }
-    assertThat(users.size()).isEqualTo(10_000);
-
+  void usersWhoLogOutAreDroppedAtOnce(Vertx vertx) {
+    UserPublishers users = tenThousandUsers(vertx);
     for (int i = 0; i < 5_000; i++) {
-      users.remove("user-" + i); // logged out
+      users.remove("user-" + i);
     }
     assertThat(users.size()).isEqualTo(5_000);
+  }
 
-    long tenMinutes = 10 * 60_000;
-    users.evictIdle(now + 7_500 + tenMinutes); // users 5000..7499 have been idle for more than ten minutes
+  @Test
+  void usersIdleForLongerThanTheLimitAreEvicted(Vertx vertx) {
+    UserPublishers users = tenThousandUsers(vertx);
+    users.evictIdle(NOW + 7_500 + TEN_MINUTES); // users 0..7499 have been idle for more than ten minutes
     assertThat(users.size()).isEqualTo(2_500);
-    users.evictIdle(now + 10_000 + tenMinutes);
+    users.evictIdle(NOW + 10_000 + TEN_MINUTES);
     assertThat(users.size()).isZero();
   }
 }

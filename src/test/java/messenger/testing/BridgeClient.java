@@ -2,60 +2,91 @@ package messenger.testing;
 
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.http.WebSocket;
+import io.vertx.core.http.ClientWebSocket;
 import io.vertx.core.http.WebSocketClient;
 import io.vertx.core.http.WebSocketClientOptions;
 import io.vertx.core.http.WebSocketConnectOptions;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * A browser's view of the event-bus bridge without a browser: the raw SockJS WebSocket endpoint
- * ({@code /eventbus/websocket}), which speaks the bridge's JSON frames in binary WebSocket frames.
+ * A browser's view of the event-bus bridge without a browser, over one of two WebSocket endpoints: the raw one
+ * ({@code /eventbus/websocket}), which speaks the bridge's JSON frames in binary WebSocket frames, or SockJS's
+ * own WebSocket transport ({@code /eventbus/<server>/<session>/websocket}, what the page's SockJS client uses),
+ * which wraps them in SockJS frames ({@code o}, {@code h}, {@code a[...]}, {@code c[code,reason]}).
  */
 public final class BridgeClient implements AutoCloseable {
 
+  /** Which WebSocket endpoint of the bridge. */
+  public enum Transport {
+    RAW, SOCKJS
+  }
+
   private final Vertx vertx;
+  private final Transport transport;
   private final WebSocketClient client;
-  private final WebSocket socket;
+  private final ClientWebSocket socket;
   private final LinkedBlockingQueue<JsonObject> frames = new LinkedBlockingQueue<>();
   private volatile boolean closed;
+  private volatile Short closeStatus;
+  private volatile String closeReason;
   private final long pinger;
 
-  private BridgeClient(Vertx vertx, WebSocketClient client, WebSocket socket) {
+  /** Handlers first, then the connection: a socket the server closes at once still shows its frames and close. */
+  private BridgeClient(Vertx vertx, Transport transport, WebSocketClient client) {
     this.vertx = vertx;
+    this.transport = transport;
     this.client = client;
-    this.socket = socket;
-    socket.handler(this::onFrame);
+    this.socket = client.webSocket();
+    if (transport == Transport.RAW) {
+      socket.binaryMessageHandler(this::onFrame);
+    } else {
+      socket.textMessageHandler(this::onSockJsFrame);
+    }
     // The bridge closes sockets that stay silent past its ping timeout (10 s); browsers ping every 5 s.
     pinger = vertx.setPeriodic(5000, t -> {
       if (!socket.isClosed()) {
-        socket.writeTextMessage("{\"type\":\"ping\"}");
+        socket.writeTextMessage(wrap("{\"type\":\"ping\"}"));
       }
     });
     socket.closeHandler(v -> {
+      if (closeStatus == null) { // SockJS's close frame came first
+        closeStatus = socket.closeStatusCode();
+        closeReason = socket.closeReason();
+      }
       closed = true;
       vertx.cancelTimer(pinger);
     });
   }
 
   public static BridgeClient open(TestApp app, User user) {
-    return connect(app.vertx, user.baseUrl(), user.cookieHeader(), user.baseUrl());
+    return open(app, user, Transport.RAW);
+  }
+
+  public static BridgeClient open(TestApp app, User user, Transport transport) {
+    return connect(app.vertx, transport, user.baseUrl(), user.cookieHeader(), user.baseUrl());
   }
 
   /** Opens the raw bridge socket with the given cookie and Origin (either may be null); fails if refused. */
   public static BridgeClient connect(Vertx vertx, String baseUrl, String cookie, String origin) {
+    return connect(vertx, Transport.RAW, baseUrl, cookie, origin);
+  }
+
+  public static BridgeClient connect(Vertx vertx, Transport transport, String baseUrl, String cookie, String origin) {
     URI uri = URI.create(baseUrl);
     // A small receive buffer, so that a client that stops reading shows it quickly.
     WebSocketClient client = vertx.createWebSocketClient(new WebSocketClientOptions().setReceiveBufferSize(16 * 1024));
     WebSocketConnectOptions options = new WebSocketConnectOptions()
-      .setHost(uri.getHost()).setPort(uri.getPort()).setURI("/eventbus/websocket");
+      .setHost(uri.getHost()).setPort(uri.getPort())
+      .setURI(transport == Transport.RAW ? "/eventbus/websocket" : "/eventbus/000/" + UUID.randomUUID() + "/websocket");
     if (cookie != null) {
       options.addHeader("Cookie", cookie);
     }
@@ -64,12 +95,30 @@ public final class BridgeClient implements AutoCloseable {
     } else {
       options.setAllowOriginHeader(false); // the client would add one of its own
     }
-    WebSocket socket = client.connect(options).await();
-    return new BridgeClient(vertx, client, socket);
+    BridgeClient bridge = new BridgeClient(vertx, transport, client);
+    try {
+      bridge.socket.connect(options).await();
+    } catch (RuntimeException refused) {
+      vertx.cancelTimer(bridge.pinger);
+      client.close();
+      throw refused;
+    }
+    return bridge;
   }
 
   private void onFrame(Buffer data) {
     frames.add(new JsonObject(data));
+  }
+
+  /** {@code a["<frame>",...]} carries bridge frames; {@code c[code,"reason"]} closes; {@code o} and {@code h} carry nothing. */
+  private void onSockJsFrame(String text) {
+    if (text.startsWith("a")) {
+      new JsonArray(text.substring(1)).forEach(frame -> frames.add(new JsonObject((String) frame)));
+    } else if (text.startsWith("c")) {
+      JsonArray close = new JsonArray(text.substring(1));
+      closeStatus = close.getInteger(0).shortValue();
+      closeReason = close.getString(1);
+    }
   }
 
   /** Stops pinging, like a tab whose network silently vanished: the bridge closes it after its ping timeout. */
@@ -97,10 +146,7 @@ public final class BridgeClient implements AutoCloseable {
 
   /** The bodies of the messages on {@code address} that arrived so far or arrive within the given time. */
   public List<JsonObject> collect(String address, long millis) throws InterruptedException {
-    Thread.sleep(millis);
-    List<JsonObject> arrived = new ArrayList<>();
-    frames.drainTo(arrived);
-    return arrived.stream()
+    return drain(millis).stream()
       .filter(f -> "rec".equals(f.getString("type")) && address.equals(f.getString("address")))
       .map(f -> f.getJsonObject("body"))
       .toList();
@@ -114,9 +160,14 @@ public final class BridgeClient implements AutoCloseable {
     return sendRaw(frame.encode());
   }
 
+  /** Sends one bridge frame as it is (wrapped as SockJS wants it on that transport). */
   public BridgeClient sendRaw(String text) {
-    socket.writeTextMessage(text).await();
+    socket.writeTextMessage(wrap(text)).await();
     return this;
+  }
+
+  private String wrap(String frame) {
+    return transport == Transport.RAW ? frame : new JsonArray().add(frame).encode();
   }
 
   /** The next frame, or null after the timeout. */
@@ -141,18 +192,12 @@ public final class BridgeClient implements AutoCloseable {
     return bodies;
   }
 
-  /** Frames that arrive within the given time. */
+  /** The frames that arrived so far or arrive within the given time. */
   public List<JsonObject> drain(long millis) throws InterruptedException {
-    List<JsonObject> result = new ArrayList<>();
-    long deadline = System.currentTimeMillis() + millis;
-    long left;
-    while ((left = deadline - System.currentTimeMillis()) > 0) {
-      JsonObject frame = frames.poll(left, TimeUnit.MILLISECONDS);
-      if (frame != null) {
-        result.add(frame);
-      }
-    }
-    return result;
+    Thread.sleep(millis);
+    List<JsonObject> arrived = new ArrayList<>();
+    frames.drainTo(arrived);
+    return arrived;
   }
 
   /** Stops reading from the socket, like a stalled browser tab. */
@@ -166,6 +211,18 @@ public final class BridgeClient implements AutoCloseable {
 
   public boolean isClosed() {
     return closed || socket.isClosed();
+  }
+
+  /**
+   * The status code of the close frame the server sent (e.g. 4008), or null before a close or without one. SockJS's
+   * own transports carry no code of the application's: their close frame always says 3000 "Go away!".
+   */
+  public Short closeStatus() {
+    return closeStatus;
+  }
+
+  public String closeReason() {
+    return closeReason;
   }
 
   @Override

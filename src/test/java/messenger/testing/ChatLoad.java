@@ -3,6 +3,7 @@ package messenger.testing;
 import io.vertx.core.json.JsonObject;
 
 import java.net.http.HttpResponse;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -16,6 +17,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A chat under load for fault tests: senders posting at a fixed rate, many bridge clients listening.
@@ -101,29 +103,20 @@ public final class ChatLoad {
     }
   }
 
-  /** Collects what every client received until all accepted messages are there (or 30 s), plus a quiet second. */
+  /** Collects what every client received until all accepted messages are there (30 s at most), plus a quiet second. */
   public void collect() throws InterruptedException {
     Set<String> accepted = accepted();
-    long deadline = System.currentTimeMillis() + 30_000;
     for (int i = 0; i < receivers.size(); i++) {
+      BridgeClient receiver = receivers.get(i);
       List<JsonObject> bodies = received.computeIfAbsent(i, k -> new ArrayList<>());
-      Set<String> ids = new HashSet<>();
-      bodies.forEach(b -> ids.add(b.getString("id")));
-      while (!ids.containsAll(accepted) && System.currentTimeMillis() < deadline) {
-        for (JsonObject frame : receivers.get(i).drain(200)) {
-          if ("rec".equals(frame.getString("type"))) {
-            bodies.add(frame.getJsonObject("body"));
-            ids.add(frame.getJsonObject("body").getString("id"));
-          }
-        }
-      }
+      await("every accepted message on receiver " + i).atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO)
+        .untilAsserted(() -> {
+          bodies.addAll(receiver.messages(Integer.MAX_VALUE, 200));
+          assertThat(bodies).extracting(b -> b.getString("id")).containsAll(accepted);
+        });
     }
     for (int i = 0; i < receivers.size(); i++) {
-      for (JsonObject frame : receivers.get(i).drain(i == 0 ? 1000 : 50)) {
-        if ("rec".equals(frame.getString("type"))) {
-          received.get(i).add(frame.getJsonObject("body"));
-        }
-      }
+      received.get(i).addAll(receivers.get(i).messages(Integer.MAX_VALUE, i == 0 ? 1000 : 50));
     }
   }
 

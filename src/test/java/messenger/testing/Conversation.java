@@ -2,9 +2,11 @@ package messenger.testing;
 
 import io.vertx.core.json.JsonObject;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +14,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A conversation across instances: senders take turns, then every bridge socket must have received every
@@ -30,33 +33,20 @@ public final class Conversation {
   public static void awaitLive(User sender, Collection<BridgeClient> sockets) throws InterruptedException {
     Set<String> probes = new HashSet<>();
     List<BridgeClient> waiting = new ArrayList<>(sockets);
-    long deadline = System.currentTimeMillis() + 30_000;
-    while (!waiting.isEmpty()) {
-      if (System.currentTimeMillis() > deadline) {
-        throw new IllegalStateException(waiting.size() + " bridge socket(s) received no probe within 30 s");
-      }
+    await("a probe on every bridge socket").atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).until(() -> {
       String id = "probe-" + UUID.randomUUID();
       if (sender.send("probe", id).statusCode() == 202) {
         probes.add(id);
       }
-      waiting.removeIf(socket -> uncheck(() -> socket.messages(Integer.MAX_VALUE, 300))
-        .stream().anyMatch(m -> probes.contains(m.getString("id"))));
-    }
+      for (Iterator<BridgeClient> it = waiting.iterator(); it.hasNext(); ) {
+        if (it.next().messages(Integer.MAX_VALUE, 300).stream().anyMatch(m -> probes.contains(m.getString("id")))) {
+          it.remove();
+        }
+      }
+      return waiting.isEmpty();
+    });
     for (BridgeClient socket : sockets) {
       socket.drain(300);
-    }
-  }
-
-  private interface Interruptible<T> {
-    T get() throws InterruptedException;
-  }
-
-  private static <T> T uncheck(Interruptible<T> call) {
-    try {
-      return call.get();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
     }
   }
 

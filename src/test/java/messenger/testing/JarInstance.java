@@ -14,24 +14,30 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
  * One Messenger process started from the fat jar ({@code target/messenger.jar}), as an operator runs it:
- * configuration through {@code HTTP_PORT}, {@code RABBITMQ_URI}, {@code SESSION_SECRET},
+ * configuration through {@code HTTP_PORT}, {@code MONITORING_PORT}, {@code RABBITMQ_URI}, {@code SESSION_SECRET},
  * {@code MESSENGER_INSTANCE} and {@code -conf}. Output goes to a log file that failing assertions can show.
  */
 public final class JarInstance implements AutoCloseable {
 
   public static final Path JAR = Path.of("target", "messenger.jar");
-  public static final String SECRET = "several-instances-test-secret";
+  public static final String SECRET = "several-instances-test-secret-32-chars";
 
   public final String name;
   public final int port;
+  /** The management port: /metrics and /health. */
+  public final int monitoringPort;
   public final Path log;
   private final Process process;
 
-  private JarInstance(String name, int port, Path log, Process process) {
+  private JarInstance(String name, int port, int monitoringPort, Path log, Process process) {
     this.name = name;
     this.port = port;
+    this.monitoringPort = monitoringPort;
     this.log = log;
     this.process = process;
   }
@@ -48,6 +54,16 @@ public final class JarInstance implements AutoCloseable {
 
   /** On a given port: a restarted instance comes back where its browsers and the load balancer expect it. */
   public static JarInstance start(String name, int port, JsonObject conf, List<String> jvmArgs, List<String> appArgs) {
+    return start(name, port, RabbitBroker.uri(), conf, jvmArgs, appArgs);
+  }
+
+  /** Against another broker than the test run's, e.g. a cluster: {@code rabbitmqUri} is its {@code RABBITMQ_URI}. */
+  public static JarInstance start(String name, String rabbitmqUri, JsonObject conf) {
+    return start(name, TestApp.freePort(), rabbitmqUri, conf, List.of(), List.of());
+  }
+
+  private static JarInstance start(String name, int port, String rabbitmqUri, JsonObject conf, List<String> jvmArgs,
+                                   List<String> appArgs) {
     if (!Files.exists(JAR)) {
       throw new IllegalStateException(JAR + " is missing: these tests run after `mvn package` (mvn verify)");
     }
@@ -60,11 +76,13 @@ public final class JarInstance implements AutoCloseable {
       command.addAll(List.of("-jar", JAR.toString(), "-conf", conf.encode()));
       command.addAll(appArgs);
       ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+      int monitoringPort = TestApp.freePort();
       builder.environment().put("HTTP_PORT", String.valueOf(port));
-      builder.environment().put("RABBITMQ_URI", RabbitBroker.uri());
+      builder.environment().put("MONITORING_PORT", String.valueOf(monitoringPort));
+      builder.environment().put("RABBITMQ_URI", rabbitmqUri);
       builder.environment().put("SESSION_SECRET", SECRET);
       builder.environment().put("MESSENGER_INSTANCE", name);
-      JarInstance instance = new JarInstance(name, port, log, builder.start());
+      JarInstance instance = new JarInstance(name, port, monitoringPort, log, builder.start());
       instance.awaitHealthy(60_000);
       return instance;
     } catch (IOException e) {
@@ -85,34 +103,29 @@ public final class JarInstance implements AutoCloseable {
 
   public void awaitHealthy(long timeoutMillis) {
     HttpClient http = HttpClient.newHttpClient();
-    long deadline = System.currentTimeMillis() + timeoutMillis;
-    while (System.currentTimeMillis() < deadline) {
-      if (!process.isAlive()) {
-        throw new IllegalStateException("instance " + name + " exited:\n" + output());
-      }
-      try {
-        HttpResponse<Void> res = http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/health"))
-          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
-        if (res.statusCode() == 200) {
-          return;
-        }
-      } catch (IOException notYet) {
-        // not listening yet
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      }
-      TestApp.sleep(100);
-    }
-    throw new IllegalStateException("instance " + name + " not healthy within " + timeoutMillis + " ms:\n" + output());
+    await("instance " + name + " to be healthy").atMost(Duration.ofMillis(timeoutMillis))
+      .failFast(() -> assertThat(process.isAlive()).as(() -> "instance " + name + " exited:\n" + output()).isTrue())
+      .ignoreExceptionsInstanceOf(IOException.class) // not listening yet
+      .untilAsserted(() -> assertThat(http.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/health"))
+          .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding()).statusCode())
+        .as(() -> "/health of instance " + name + "; its output:\n" + output()).isEqualTo(200));
   }
 
   /** GET on this instance directly (not through a load balancer). */
   public HttpResponse<String> get(String path) {
+    return get(port, path);
+  }
+
+  /** This instance's /metrics, on its management port. */
+  public String metrics() {
+    return get(monitoringPort, "/metrics").body();
+  }
+
+  private static HttpResponse<String> get(int port, String path) {
     try {
       // HTTP/1.1: the JDK client's h2c upgrade stalled on large bodies (/metrics).
       return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
-        .send(HttpRequest.newBuilder(URI.create(baseUrl() + path))
+        .send(HttpRequest.newBuilder(URI.create("http://localhost:" + port + path))
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
     } catch (IOException e) {
       throw new IllegalStateException(e);
@@ -124,7 +137,7 @@ public final class JarInstance implements AutoCloseable {
 
   /** The value of a sample in this instance's /metrics, e.g. {@code messenger_messages_delivered_total}. */
   public double metric(String sample) {
-    return Prometheus.value(get("/metrics").body(), sample);
+    return Prometheus.value(metrics(), sample);
   }
 
   /** SIGKILL: the process dies at once, as in a crash. */

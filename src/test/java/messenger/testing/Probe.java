@@ -1,8 +1,12 @@
 package messenger.testing;
 
-import io.vertx.core.json.JsonObject;
+import messenger.Addresses;
 
+import java.time.Duration;
 import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Registration on the bridge is asynchronous: a message sent right after a "register" frame may be
@@ -14,33 +18,19 @@ public final class Probe {
   private Probe() {
   }
 
-  public static void awaitDelivery(User sender, BridgeClient... bridges) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (System.currentTimeMillis() < deadline) {
-      String id = "probe-" + UUID.randomUUID();
-      if (sender.send("probe", id).statusCode() != 202) {
-        throw new IllegalStateException("probe not accepted");
-      }
-      boolean allSaw = true;
-      for (BridgeClient bridge : bridges) {
-        allSaw &= sawWithin(bridge, id, 2000);
-      }
-      if (allSaw) {
-        return;
-      }
-    }
-    throw new IllegalStateException("no probe reached every bridge socket within 20 s");
+  public static void awaitDelivery(User sender, BridgeClient... bridges) {
+    await("a probe that reaches every bridge socket").atMost(Duration.ofSeconds(20)).pollDelay(Duration.ZERO)
+      .until(() -> reachesAll(sender, bridges));
   }
 
-  private static boolean sawWithin(BridgeClient bridge, String id, long millis) throws InterruptedException {
-    long deadline = System.currentTimeMillis() + millis;
-    while (System.currentTimeMillis() < deadline) {
-      for (JsonObject message : bridge.messages(1, 200)) {
-        if (id.equals(message.getString("id"))) {
-          return true;
-        }
-      }
+  /** Sends one probe and waits up to 2 s for it on every socket (on each, so that each is read up to it). */
+  private static boolean reachesAll(User sender, BridgeClient... bridges) throws InterruptedException {
+    String id = "probe-" + UUID.randomUUID();
+    assertThat(sender.send("probe", id).statusCode()).as("the probe's send").isEqualTo(202);
+    boolean all = true;
+    for (BridgeClient bridge : bridges) {
+      all &= bridge.await(Addresses.CHAT_MESSAGES, m -> id.equals(m.getString("id")), 2000) != null;
     }
-    return false;
+    return all;
   }
 }

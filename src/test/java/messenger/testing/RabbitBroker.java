@@ -16,13 +16,18 @@ import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * Finds the broker the integration tests run against, once per test run: {@code RABBITMQ_URI} if set; else
@@ -117,7 +122,16 @@ public final class RabbitBroker implements BeforeAllCallback, ExecutionCondition
 
   /** The message ids in a stream, in log order, as a plain AMQP client reads them. */
   public static List<String> readLog(String stream) throws Exception {
-    List<String> ids = Collections.synchronizedList(new ArrayList<>());
+    return read(stream, (properties, body) -> properties.getMessageId());
+  }
+
+  /** The bodies of the messages in a stream (UTF-8), in log order. */
+  public static List<String> readBodies(String stream) throws Exception {
+    return read(stream, (properties, body) -> new String(body, StandardCharsets.UTF_8));
+  }
+
+  private static <T> List<T> read(String stream, BiFunction<AMQP.BasicProperties, byte[], T> what) throws Exception {
+    List<T> read = Collections.synchronizedList(new ArrayList<>());
     try (Connection connection = connect()) {
       Channel channel = connection.createChannel();
       channel.basicQos(1000);
@@ -125,16 +139,32 @@ public final class RabbitBroker implements BeforeAllCallback, ExecutionCondition
       channel.basicConsume(stream, false, Map.of("x-stream-offset", "first"), new DefaultConsumer(channel) {
         @Override
         public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) throws IOException {
-          ids.add(properties.getMessageId());
+          read.add(what.apply(properties, body));
           lastDelivery.set(System.currentTimeMillis());
           channel.basicAck(envelope.getDeliveryTag(), false);
         }
       });
-      while (System.currentTimeMillis() - lastDelivery.get() < 1500) {
-        Thread.sleep(100);
-      }
+      // Read until the stream has been quiet for 1.5 s.
+      await("the end of stream " + stream).atMost(Duration.ofMinutes(1))
+        .until(() -> System.currentTimeMillis() - lastDelivery.get() >= 1500);
     }
-    return new ArrayList<>(ids);
+    return new ArrayList<>(read);
+  }
+
+  /** The oldest offset a stream still holds (a consumer at "first" starts there); the broker drops old segments. */
+  public static long firstOffset(String stream) throws Exception {
+    try (Connection connection = connect()) {
+      Channel channel = connection.createChannel();
+      channel.basicQos(1);
+      java.util.concurrent.CompletableFuture<Long> first = new java.util.concurrent.CompletableFuture<>();
+      channel.basicConsume(stream, false, Map.of("x-stream-offset", "first"), new DefaultConsumer(channel) {
+        @Override
+        public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+          first.complete(((Number) properties.getHeaders().get("x-stream-offset")).longValue());
+        }
+      });
+      return first.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    }
   }
 
   /** Removes a test's exchange and stream (an embedded broker takes them with it when its app stops; null: no stream). */

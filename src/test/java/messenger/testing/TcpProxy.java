@@ -1,5 +1,8 @@
 package messenger.testing;
 
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
@@ -8,12 +11,15 @@ import io.vertx.core.net.NetServerOptions;
 import io.vertx.core.net.NetSocket;
 
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * A TCP proxy between the app and the broker, to cut connections or make the broker unreachable without
- * touching the real broker (which other tests share).
+ * touching the real broker (which other tests share); or between a browser and the app.
  */
 public final class TcpProxy implements AutoCloseable {
 
@@ -22,6 +28,9 @@ public final class TcpProxy implements AutoCloseable {
   private final int targetPort;
   public final int port = TestApp.freePort();
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
+  /** Each socket's event loop: pausing and resuming a socket happens there. */
+  private final Map<NetSocket, Context> contexts = new ConcurrentHashMap<>();
+  private volatile boolean stalled;
   private final NetClient client;
   private NetServer server;
 
@@ -38,6 +47,13 @@ public final class TcpProxy implements AutoCloseable {
     if (up) {
       proxy.up();
     }
+    return proxy;
+  }
+
+  /** A proxy to the app, listening: a browser that goes through it can be cut off from the app alone. */
+  public static TcpProxy toApp(TestApp app) {
+    TcpProxy proxy = new TcpProxy("127.0.0.1", app.port);
+    proxy.up();
     return proxy;
   }
 
@@ -68,6 +84,32 @@ public final class TcpProxy implements AutoCloseable {
   public void cut() {
     sockets.forEach(NetSocket::close);
     sockets.clear();
+    contexts.clear();
+  }
+
+  /** Holds every byte in both directions, connections open: a broker that stopped answering. */
+  public void stall() {
+    stalled = true;
+    onEverySocket(NetSocket::pause);
+  }
+
+  /** Passes bytes on again, what was held first. */
+  public void resume() {
+    stalled = false;
+    onEverySocket(NetSocket::resume);
+  }
+
+  private void onEverySocket(java.util.function.Consumer<NetSocket> action) {
+    List<Future<Void>> done = new ArrayList<>();
+    contexts.forEach((socket, context) -> {
+      Promise<Void> promise = Promise.promise();
+      context.runOnContext(v -> {
+        action.accept(socket);
+        promise.complete();
+      });
+      done.add(promise.future());
+    });
+    Future.all(done).await();
   }
 
   private void proxy(NetSocket inbound) {
@@ -80,11 +122,23 @@ public final class TcpProxy implements AutoCloseable {
       NetSocket outbound = ar.result();
       sockets.add(inbound);
       sockets.add(outbound);
-      inbound.closeHandler(v -> outbound.close());
-      outbound.closeHandler(v -> inbound.close());
+      contexts.put(inbound, Vertx.currentContext());
+      contexts.put(outbound, Vertx.currentContext());
+      inbound.closeHandler(v -> {
+        outbound.close();
+        contexts.remove(inbound);
+      });
+      outbound.closeHandler(v -> {
+        inbound.close();
+        contexts.remove(outbound);
+      });
       inbound.handler(outbound::write);
       outbound.handler(inbound::write);
-      inbound.resume();
+      if (stalled) {
+        outbound.pause();
+      } else {
+        inbound.resume();
+      }
     });
   }
 

@@ -17,6 +17,9 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.UUID;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 /**
  * The real application in this JVM, on a free port, with an exchange and stream of its own. Either
  * started by a test ({@link #start()}) or shared by a test class:
@@ -25,17 +28,23 @@ import java.util.UUID;
 public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAllCallback {
 
   private static final HttpClient HTTP = HttpClient.newHttpClient();
+  /** Every test app's session secret unless a test sets another: apps on one exchange share sessions. */
+  public static final String SECRET = "the-test-apps-session-secret-of-32+-characters";
 
   public final Vertx vertx = Vertx.vertx();
   public final int port;
+  /** The management port: /metrics and /health. */
+  public final int monitoringPort;
   public final String exchange;
   public final String stream;
   private final JsonObject config;
   private String deploymentId;
+  private boolean stopped;
 
-  private TestApp(JsonObject config, int port, String exchange, String stream) {
+  private TestApp(JsonObject config, int port, int monitoringPort, String exchange, String stream) {
     this.config = config;
     this.port = port;
+    this.monitoringPort = monitoringPort;
     this.exchange = exchange;
     this.stream = stream;
   }
@@ -89,16 +98,18 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
   private static TestApp create(String exchange, String stream, JsonObject overrides) {
     JsonObject config = new JsonObject()
       .put("http", new JsonObject().put("port", freePort()).put("instances", 1))
-      .put("session", new JsonObject().put("secret", "test-secret"))
+      .put("monitoring", new JsonObject().put("port", freePort()))
+      .put("session", new JsonObject().put("secret", SECRET))
       .put("rabbitmq", broker()
         .put("exchange", exchange)
         .put("stream", stream)
         .put("reconnectIntervalMs", 500))
       // No leave grace: a test that closes a tab and logs in with the same name next must not be refused.
-      .put("presence", new JsonObject().put("exchange", exchange + ".presence").put("leaveGraceMs", 0))
+      .put("presence", new JsonObject().put("leaveGraceMs", 0))
       .mergeIn(overrides, true);
     // An override may pin the port, e.g. to restart the app where browsers expect it.
-    return new TestApp(config, config.getJsonObject("http").getInteger("port"), exchange, stream);
+    return new TestApp(config, config.getJsonObject("http").getInteger("port"),
+      config.getJsonObject("monitoring").getInteger("port"), exchange, stream);
   }
 
   /** The test run's RabbitMQ, never replaced by an embedded one; or, where there is none, an embedded broker per app. */
@@ -120,16 +131,30 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
     return BridgeClient.open(this, user);
   }
 
+  public BridgeClient bridge(User user, BridgeClient.Transport transport) {
+    return BridgeClient.open(this, user, transport);
+  }
+
+  /** What the management port's {@code GET /metrics} answers: Prometheus text. */
+  public String metrics() {
+    try {
+      return HTTP.send(HttpRequest.newBuilder(URI.create("http://localhost:" + monitoringPort + "/metrics"))
+        .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+    } catch (IOException e) {
+      throw new IllegalStateException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
   /** Waits until /health says UP: the broker is connected and the chat log is being read. */
   public void awaitHealthy() {
-    long deadline = System.currentTimeMillis() + 20_000;
-    while (System.currentTimeMillis() < deadline) {
-      if (health() == 200) {
-        return;
-      }
-      sleep(100);
-    }
-    throw new IllegalStateException("The app did not become healthy within 20 s");
+    awaitHealthy(Duration.ofSeconds(20));
+  }
+
+  public void awaitHealthy(Duration within) {
+    await("the app to be healthy").atMost(within).untilAsserted(() -> assertThat(health()).as("GET /health").isEqualTo(200));
   }
 
   /** The status of GET /health, or 0 when nothing answers. */
@@ -145,8 +170,12 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
     }
   }
 
-  /** Stops the app; the exchange and stream stay (see {@link #close()}). */
+  /** Stops the app (once: a later {@link #close()} only deletes); the exchange and stream stay. */
   public void stop() {
+    if (stopped) {
+      return;
+    }
+    stopped = true;
     vertx.undeploy(deploymentId).await();
     vertx.close().await();
   }
@@ -157,7 +186,8 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
       stop();
     } finally {
       RabbitBroker.delete(exchange, stream);
-      RabbitBroker.delete(exchange + ".presence", null);
+      RabbitBroker.delete(exchange + ".presence", exchange + ".logouts"); // presence's exchange, the logout record
+      RabbitBroker.delete(exchange, exchange + ".rooms"); // the room log
     }
   }
 

@@ -1,0 +1,414 @@
+package messenger.rabbit;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.ShutdownSignalException;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import messenger.broker.Broker;
+import messenger.chat.ChatMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The chat-log stream, read for {@code /history}, never by the live reader: each read is a consumer of its own at
+ * an offset, with a prefetch and manual acks, cancelled as soon as it has what it needs.
+ *
+ * <p>One connection for all history reads of the instance, opened when first needed (the broker holds few open
+ * files, and every instance already has several), with a channel per read in flight: a failed read closes its
+ * own channel only, and acks never mix two reads. Idle channels are kept for the next reads. The Vert.x client
+ * has one channel per connection, so this uses the RabbitMQ Java client under it; its blocking calls run on
+ * worker threads (unordered, so that they never wait behind the publisher's), and deliveries are collected on
+ * the client's consumer thread and handed to the event loop once a read is done.
+ *
+ * <p>Where the broker filters streams (RabbitMQ 3.13+, {@link StreamFilter}) and {@code rabbitmq.streamFilter} is not
+ * {@code "off"}, a read of one room asks the broker to skip the chunks that hold none of its messages. Whether it
+ * does is decided per read from the server properties of the history connection. A filtered read cannot know
+ * that the chunks after its last delivery up to the end of its range were skipped (nothing comes), so when
+ * nothing has come for {@link #FILTER_QUIET_MS} it reads the rest of its range without the filter; and as skipped
+ * chunks hide where the log begins, a filtered read that got nothing at its start finds the log's first seq
+ * again ({@link #first}) to say it. What it answers is what a read without the filter would answer.
+ */
+final class StreamArchive implements LogArchive {
+
+  private static final Logger log = LoggerFactory.getLogger(StreamArchive.class);
+  /** How long a found first offset is taken as it is before it is found again; it moves when the broker drops a segment. */
+  private static final long FIRST_TTL_MS = 5_000;
+  /** A stream sends whole chunks, so the prefetch is a bound on what is in flight, not on what a read gets. */
+  private static final int MAX_PREFETCH = 500;
+  /** A filtered read that got nothing for this long reads the rest of its range without the filter. */
+  static final long FILTER_QUIET_MS = 500;
+
+  private final Vertx vertx;
+  private final Context context;
+  private final Broker broker;
+  private final String stream;
+  private final long readTimeoutMs;
+  private final int maxIdleChannels;
+  private final boolean filter;
+  private final ArrayDeque<Lane> idle = new ArrayDeque<>();
+  private Connection connection;
+  private Future<Connection> connecting;
+  private long knownFirst = -1;
+  private long firstFoundAt;
+  private Future<Long> probing;
+  private boolean stopped;
+
+  /**
+   * Call on the event loop that will use it. {@code filter}: let the broker filter by room where it can
+   * ({@code rabbitmq.streamFilter}).
+   */
+  StreamArchive(Vertx vertx, Broker broker, String stream, long readTimeoutMs, int maxIdleChannels, boolean filter) {
+    this.filter = filter;
+    this.vertx = vertx;
+    this.context = vertx.getOrCreateContext();
+    this.broker = broker;
+    this.stream = stream;
+    this.readTimeoutMs = readTimeoutMs;
+    this.maxIdleChannels = maxIdleChannels;
+  }
+
+  /** Stream offsets start at 0. */
+  @Override
+  public long origin() {
+    return 0;
+  }
+
+  @Override
+  public long knownFirst() {
+    return knownFirst;
+  }
+
+  /**
+   * A consumer at offset 0 starts at the oldest message the stream still holds. The first offset only grows, so
+   * one found earlier is still a lower bound: unless {@code fresh}, that is answered at once, and found again in
+   * the background when it is older than a few seconds. (A probe starts in the oldest segment, the one retention
+   * deletes: it is the read most likely to meet the broker's failure described at {@link #read}.)
+   */
+  @Override
+  public Future<Long> first(boolean fresh) {
+    boolean old = System.currentTimeMillis() - firstFoundAt >= FIRST_TTL_MS;
+    if (probing == null && (fresh || old || knownFirst < 0)) {
+      probing = window(null, 0, 1, 0).map(span -> knownFirst).onComplete(ar -> probing = null);
+    }
+    return !fresh && knownFirst >= 0 ? Future.succeededFuture(knownFirst) : probing;
+  }
+
+  @Override
+  public Future<Span> forward(String room, long from, long to, int limit) {
+    return read(room, from, to, limit, false);
+  }
+
+  @Override
+  public Future<Span> window(String room, long from, long to, int keep) {
+    return read(room, from, to, keep, true);
+  }
+
+  @Override
+  public Future<Void> stop() {
+    stopped = true;
+    idle.clear();
+    Connection open = connection;
+    connection = null;
+    return open == null ? Future.succeededFuture() : blocking(() -> {
+      open.abort(2000); // closes its channels with it
+      return null;
+    });
+  }
+
+  /**
+   * One read, tried once more when it fails: RabbitMQ 3.10 closes the whole connection (INTERNAL_ERROR; in its
+   * log {@code rabbit_stream_queue:begin_stream} {@code retries_exhausted}) when a consumer starts in a segment
+   * that retention is deleting at that moment, after trying for seconds.
+   */
+  private Future<Span> read(String room, long from, long to, int keep, boolean newest) {
+    return attempt(room, from, to, keep, newest, filter).recover(err -> {
+      log.debug("History read of seqs {} to {} failed, trying once more: {}", from, to - 1, err.toString());
+      return attempt(room, from, to, keep, newest, filter);
+    });
+  }
+
+  /** {@code mayFilter}: the broker may filter this read, where it can (see {@link StreamFilter}). */
+  private Future<Span> attempt(String room, long from, long to, int keep, boolean newest, boolean mayFilter) {
+    if (stopped) {
+      return Future.failedFuture(new IllegalStateException("stopped"));
+    }
+    int prefetch = (int) Math.max(1, Math.min(MAX_PREFETCH, newest ? to - from + 1 : keep + 1L));
+    return lane().compose(lane -> {
+      boolean filtered = room != null && StreamFilter.enabled(mayFilter, lane.channel.getConnection().getServerProperties());
+      Read read = new Read(lane.channel, room, from, to, keep, newest, prefetch);
+      long timer = vertx.setTimer(readTimeoutMs, t -> read.fail(new TimeoutException(
+        "stream '" + stream + "' did not deliver seqs " + from + " to " + (to - 1) + " within " + readTimeoutMs + " ms ("
+          + read.progress() + ")")));
+      long quiet = filtered ? vertx.setPeriodic(FILTER_QUIET_MS / 4, t -> read.finishIfQuiet(FILTER_QUIET_MS)) : -1;
+      Future<String> consuming = blocking(() -> {
+        if (lane.prefetch != prefetch) {
+          lane.channel.basicQos(prefetch);
+          lane.prefetch = prefetch;
+        }
+        return lane.channel.basicConsume(stream, false, StreamFilter.consumerArguments(from, room, filtered), read);
+      }).onSuccess(tag -> read.consuming()).onFailure(read::fail);
+      Future<Span> result = read.promise.future();
+      // The channel goes back to the pool once its consumer is cancelled, without holding up the answer.
+      Future.join(consuming, result).onComplete(ar -> {
+        vertx.cancelTimer(timer);
+        vertx.cancelTimer(quiet);
+        done(lane, consuming.succeeded() && result.succeeded() ? consuming.result() : null);
+      });
+      if (filtered) {
+        return result.compose(span -> completeFiltered(read, span, room, from, to, keep, newest));
+      }
+      return result.onSuccess(span -> {
+        if (from <= knownFirst || from == 0) { // the consumer started at the oldest offset held: that is `first`
+          knownFirst = Math.max(knownFirst, span.firstSeq());
+          firstFoundAt = System.currentTimeMillis();
+        }
+      });
+    });
+  }
+
+  /**
+   * What a filtered read answers: the rest of its range read without the filter when it stopped as quiet (the
+   * broker may have skipped every chunk up to the range's end), and the first seq it would have met without the
+   * filter when the filter hid it.
+   */
+  private Future<Span> completeFiltered(Read read, Span head, String room, long from, long to, int keep, boolean newest) {
+    Future<Span> whole = !read.quiet || head.next() >= to
+      ? Future.succeededFuture(head)
+      : attempt(room, head.next(), to, newest ? keep : keep - head.messages().size(), newest, false)
+        .map(tail -> joined(head, tail, keep, newest));
+    return whole.compose(span -> span.firstSeq() >= 0 && span.firstSeq() <= from
+      ? Future.succeededFuture(span)
+      : first(true).map(first -> new Span(span.messages(), Math.max(from, first), span.next(), span.matched())));
+  }
+
+  /** Two reads of one range, one after the other, as one. */
+  static Span joined(Span head, Span tail, int keep, boolean newest) {
+    List<ChatMessage> all = new ArrayList<>(head.messages());
+    all.addAll(tail.messages());
+    List<ChatMessage> messages = newest ? all.subList(Math.max(0, all.size() - keep), all.size())
+      : all.subList(0, Math.min(keep, all.size()));
+    return new Span(List.copyOf(messages), head.firstSeq() >= 0 ? head.firstSeq() : tail.firstSeq(), tail.next(),
+      head.matched() + tail.matched());
+  }
+
+  /** Cancels the read's consumer and acks whatever it still has (tag 0, multiple: everything), or drops the channel. */
+  private void done(Lane lane, String consumerTag) {
+    if (consumerTag == null) {
+      close(lane);
+      return;
+    }
+    blocking(() -> {
+      lane.channel.basicCancel(consumerTag);
+      lane.channel.basicAck(0, true);
+      return null;
+    }).onComplete(ar -> {
+      if (ar.succeeded() && !stopped && lane.channel.isOpen() && idle.size() < maxIdleChannels) {
+        idle.push(lane);
+      } else {
+        close(lane);
+      }
+    });
+  }
+
+  private void close(Lane lane) {
+    if (lane.channel.isOpen()) {
+      blocking(() -> {
+        lane.channel.abort();
+        return null;
+      });
+    }
+  }
+
+  private Future<Lane> lane() {
+    for (Lane lane = idle.poll(); lane != null; lane = idle.poll()) {
+      if (lane.channel.isOpen()) {
+        return Future.succeededFuture(lane);
+      }
+    }
+    return connection().compose(c -> blocking(() -> {
+      Channel channel = c.createChannel();
+      if (channel == null) {
+        throw new IOException("no channel left on the history connection");
+      }
+      return new Lane(channel);
+    }));
+  }
+
+  private Future<Connection> connection() {
+    if (connection != null && connection.isOpen()) {
+      return Future.succeededFuture(connection);
+    }
+    if (connecting == null) {
+      idle.clear(); // channels of a closed connection
+      connecting = blocking(() -> broker.connect("history")).onComplete(ar -> {
+        connecting = null;
+        if (ar.succeeded()) {
+          if (stopped) {
+            ar.result().abort();
+          } else {
+            connection = ar.result();
+          }
+        } else {
+          log.debug("History connection failed: {}", ar.cause().getMessage());
+        }
+      });
+    }
+    return connecting;
+  }
+
+  /** Off the event loop, unordered: history reads never wait behind each other's or anyone else's calls. */
+  private <T> Future<T> blocking(Callable<T> call) {
+    return vertx.executeBlocking(call, false);
+  }
+
+  /** A channel of the history connection, with the prefetch last set on it. */
+  private static final class Lane {
+    final Channel channel;
+    int prefetch = -1;
+
+    Lane(Channel channel) {
+      this.channel = channel;
+    }
+  }
+
+  /**
+   * One consumer reading {@code [from, to)}: collects the chat messages of its room (filtered here, by the
+   * {@code room} header, also when the broker filters: its filter is probabilistic per chunk) (the oldest {@code keep}, or with
+   * {@code newest} the newest {@code keep}) and finishes at the first delivery at or beyond {@code to - 1}, or as
+   * soon as it has the oldest {@code keep}. Deliveries of one channel come one at a time, on a client thread.
+   */
+  private final class Read extends DefaultConsumer {
+
+    final Promise<Span> promise = Promise.promise();
+    private final String room;
+    private final long from;
+    private final long to;
+    private final int keep;
+    private final boolean newest;
+    private final int ackEvery;
+    private final ArrayDeque<ChatMessage> kept = new ArrayDeque<>();
+    private final AtomicBoolean finished = new AtomicBoolean();
+    private long firstSeq = -1;
+    private volatile long lastSeq = -1;
+    private volatile int deliveries;
+    private long next;
+    private int matched;
+    private int unacked;
+    /** When the consumer started, or got its last delivery (0: not started); for a filtered read. */
+    private volatile long lastActivity;
+    /** Finished because nothing came for a while (a filtered read), not because it reached its range's end. */
+    volatile boolean quiet;
+
+    Read(Channel channel, String room, long from, long to, int keep, boolean newest, int prefetch) {
+      super(channel);
+      this.room = room;
+      this.from = from;
+      this.to = to;
+      this.keep = keep;
+      this.newest = newest;
+      this.ackEvery = Math.max(1, prefetch / 2);
+      this.next = from;
+    }
+
+    void consuming() {
+      lastActivity = System.currentTimeMillis();
+    }
+
+    /** Finishes with what it has when nothing came for {@code quietMs} since the consumer started or the last delivery. */
+    synchronized void finishIfQuiet(long quietMs) {
+      long last = lastActivity;
+      if (last > 0 && System.currentTimeMillis() - last >= quietMs && !finished.get()) {
+        quiet = true;
+        finish();
+      }
+    }
+
+    @Override
+    public synchronized void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties props, byte[] body) throws IOException {
+      lastActivity = System.currentTimeMillis();
+      if (finished.get()) {
+        return; // came before the cancel; acked with everything else when the read is done
+      }
+      if (++unacked >= ackEvery) { // keeps the stream sending when a read is longer than the prefetch
+        getChannel().basicAck(envelope.getDeliveryTag(), true);
+        unacked = 0;
+      }
+      Long seq = StreamEnd.offset(props);
+      deliveries++;
+      if (seq != null) {
+        lastSeq = seq;
+      }
+      if (seq == null) {
+        fail(new IllegalStateException("'" + stream + "' is not a stream: a delivery without " + StreamEnd.OFFSET));
+        return;
+      }
+      if (firstSeq < 0) {
+        firstSeq = seq;
+      }
+      if (seq < from) {
+        return; // a broker may start at the beginning of the chunk that holds `from`
+      }
+      if (seq < to) {
+        next = seq + 1;
+        ChatMessage message = WireFormat.read(seq, props, body);
+        if (message != null && (room == null || room.equals(message.room()))) {
+          matched++;
+          kept.addLast(message);
+          if (newest && kept.size() > keep) {
+            kept.removeFirst();
+          }
+          if (!newest && kept.size() >= keep) {
+            finish();
+            return;
+          }
+        }
+      }
+      if (seq >= to - 1) {
+        next = to;
+        finish();
+      }
+    }
+
+    @Override
+    public void handleCancel(String consumerTag) {
+      fail(new IllegalStateException("the broker cancelled the history read of '" + stream + "'"));
+    }
+
+    @Override
+    public void handleShutdownSignal(String consumerTag, ShutdownSignalException sig) {
+      fail(sig);
+    }
+
+    /** What the read got so far, for a read that timed out. */
+    String progress() {
+      return deliveries + " deliveries, seqs " + firstSeq + " to " + lastSeq;
+    }
+
+    private void finish() {
+      if (finished.compareAndSet(false, true)) {
+        Span span = new Span(List.copyOf(kept), firstSeq, next, matched);
+        context.runOnContext(v -> promise.tryComplete(span));
+      }
+    }
+
+    void fail(Throwable err) {
+      if (finished.compareAndSet(false, true)) {
+        context.runOnContext(v -> promise.tryFail(err));
+      }
+    }
+  }
+}

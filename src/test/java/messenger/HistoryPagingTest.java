@@ -1,0 +1,250 @@
+package messenger;
+
+import io.vertx.core.json.JsonObject;
+import messenger.testing.LogWriter;
+import messenger.testing.NeedsRabbitMQ;
+import messenger.testing.RabbitBroker;
+import messenger.testing.TestApp;
+import messenger.testing.User;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.stream.IntStream;
+
+import static messenger.testing.User.messages;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The whole chat log is the history: {@code /history} pages forwards and backwards beyond what an instance holds
+ * in memory (here 20 messages), read from the stream, and says when a page reaches the oldest message kept
+ * ({@code complete}) and when messages were dropped by the stream's retention ({@code expired}).
+ */
+@ExtendWith(RabbitBroker.class)
+@NeedsRabbitMQ("history beyond memory is read from the stream")
+class HistoryPagingTest {
+
+  private static final int MEMORY = 20;
+
+  /** A small memory; limits raised, so that sends and pages are never refused here. */
+  private static JsonObject smallMemory() {
+    return new JsonObject()
+      .put("chat", new JsonObject().put("historySize", MEMORY).put("rateBurst", 1000))
+      .put("history", new JsonObject().put("rateBurst", 1000));
+  }
+
+  @Test
+  void aReaderAwayForThreeMemoryWindowsCatchesUpWithEveryMessageInOrder() {
+    try (TestApp app = TestApp.start(smallMemory())) {
+      User ann = app.user("ann");
+      assertThat(ann.send("seen before the absence").statusCode()).isEqualTo(202);
+      awaitNewest(ann, "seen before the absence");
+      long lastSeen = ann.history("?limit=1").get(0).getLong("seq");
+
+      List<String> missed = send(ann, 3 * MEMORY + 10, "missed ");
+      awaitNewest(ann, "missed " + (3 * MEMORY + 9));
+
+      List<JsonObject> caughtUp = forward(ann, lastSeen, 25);
+      assertThat(ids(caughtUp)).containsExactlyElementsOf(missed);
+      assertThat(caughtUp).extracting(m -> m.getLong("seq")).isSorted().doesNotHaveDuplicates();
+    }
+  }
+
+  @Test
+  void aFreshInstanceServesACatchUpOlderThanItsOwnStart() {
+    String name = "history-" + UUID.randomUUID().toString().substring(0, 8);
+    List<String> sent;
+    long fifth;
+    TestApp first = TestApp.start(name, name + ".log", smallMemory());
+    try {
+      User ann = first.user("ann");
+      sent = new ArrayList<>(send(ann, 5, "early "));
+      awaitNewest(ann, "early 4");
+      fifth = ann.history("?limit=1").get(0).getLong("seq");
+      sent.addAll(send(ann, 3 * MEMORY, "later "));
+      awaitNewest(ann, "later " + (3 * MEMORY - 1));
+    } finally {
+      first.stop();
+    }
+
+    try (TestApp fresh = TestApp.start(name, name + ".log", smallMemory())) {
+      User bob = fresh.user("bob");
+      awaitNewest(bob, "later " + (3 * MEMORY - 1));
+      assertThat(ids(forward(bob, fifth, 200))).as("after the 5th message").containsExactlyElementsOf(sent.subList(5, sent.size()));
+
+      JsonObject newest = bob.historyPage("?limit=200");
+      assertThat(ids(messages(newest))).as("the newest 200: the whole log").containsExactlyElementsOf(sent);
+      assertFlags(newest, true, false);
+    }
+  }
+
+  @Test
+  void beforePagesBackToTheFirstMessageOfTheLogAndThenSaysComplete() {
+    try (TestApp app = TestApp.start(smallMemory())) {
+      User ann = app.user("ann");
+      List<String> sent = send(ann, 3 * MEMORY + 10, "message ");
+      awaitNewest(ann, "message " + (3 * MEMORY + 9));
+
+      List<JsonObject> pages = backward(ann, 25);
+      assertThat(pages).extracting(p -> messages(p).size()).containsExactly(25, 25, 20);
+      assertThat(pages).extracting(p -> p.getBoolean("complete")).containsExactly(false, false, true);
+      assertThat(pages).extracting(p -> p.getBoolean("expired")).containsOnly(false);
+      assertThat(ids(ascending(pages))).containsExactlyElementsOf(sent);
+
+      long firstSeq = messages(pages.get(pages.size() - 1)).get(0).getLong("seq");
+      JsonObject beyond = ann.historyPage("?before=" + firstSeq);
+      assertThat(messages(beyond)).isEmpty();
+      assertFlags(beyond, true, false);
+    }
+  }
+
+  /**
+   * A stream of at most 50 kB in segments of 10 kB: writing 3000 messages (about 600 kB) makes the broker drop the
+   * oldest segments (retention is applied when a segment is full and the next begins).
+   */
+  @Test
+  void rangesDroppedFromTheLogAreReportedExpired() throws Exception {
+    JsonObject config = smallMemory().put("rabbitmq", new JsonObject()
+      .put("streamMaxLengthBytes", 50_000).put("streamMaxSegmentSizeBytes", 10_000));
+    try (TestApp app = TestApp.start(config)) {
+      int total = 3000;
+      List<String> written = write(app, total);
+      User ann = app.user("ann");
+      awaitNewest(ann, "message " + (total - 1));
+      long first = RabbitBroker.firstOffset(app.stream);
+      assertThat(first).as("the log's first offset after retention").isGreaterThan(1000);
+
+      JsonObject expired = ann.historyPage("?after=0&limit=50");
+      assertFlags(expired, true, true); // complete: it starts at the oldest message kept
+      long oldestKept = messages(expired).get(0).getLong("seq");
+      assertThat(oldestKept).as("the oldest message kept (in the log, or still in memory)").isLessThanOrEqualTo(first);
+
+      List<String> kept = ids(forward(ann, 0, 50));
+      assertThat(kept).as("every message kept, in order").hasSizeGreaterThan(MEMORY)
+        .containsExactlyElementsOf(written.subList(written.size() - kept.size(), written.size()));
+
+      JsonObject held = ann.historyPage("?after=" + oldestKept + "&limit=50");
+      assertFlags(held, false, false);
+
+      List<JsonObject> pages = backward(ann, 200);
+      JsonObject oldest = pages.get(pages.size() - 1);
+      assertFlags(oldest, true, true); // expired: older messages than the oldest kept existed
+      assertThat(ids(ascending(pages))).containsExactlyElementsOf(kept);
+      JsonObject beyond = ann.historyPage("?before=" + oldestKept);
+      assertThat(messages(beyond)).isEmpty();
+      assertFlags(beyond, true, true);
+    }
+  }
+
+  /**
+   * Seqs are the stream's offsets, and an offset may hold something that is no chat message (written by another
+   * client; with rooms, another room's): pages count chat messages only, and going backwards reads wider windows.
+   * A retried send that the broker stored twice is in a page once.
+   */
+  @Test
+  void pagesSkipSeqsWithoutAChatMessageAndHoldARetriedMessageOnce() throws Exception {
+    try (TestApp app = TestApp.start(smallMemory())) {
+      List<String> chat = new ArrayList<>();
+      try (LogWriter log = LogWriter.to(app.exchange)) {
+        for (int i = 0; i < 3 * MEMORY; i++) {
+          log.chat("g-" + i, "writer", "message " + i);
+          chat.add("g-" + i);
+          if (i == 33) {
+            log.chat("g-33", "writer", "message 33"); // the broker stored a retried send twice
+          }
+          for (int other = 0; other < 3; other++) {
+            log.other("not a chat message");
+          }
+        }
+      }
+      User ann = app.user("ann");
+      awaitNewest(ann, "message " + (3 * MEMORY - 1));
+
+      assertThat(ids(ascending(backward(ann, 15)))).containsExactlyElementsOf(chat);
+      long firstSeq = ann.history("?limit=200").get(0).getLong("seq");
+      assertThat(ids(forward(ann, firstSeq, 15))).containsExactlyElementsOf(chat.subList(1, chat.size()));
+    }
+  }
+
+  /** A page's {@code complete} and {@code expired}. */
+  private static void assertFlags(JsonObject page, boolean complete, boolean expired) {
+    assertThat(page.getBoolean("complete")).as("complete").isEqualTo(complete);
+    assertThat(page.getBoolean("expired")).as("expired").isEqualTo(expired);
+  }
+
+  /** Waits until the newest message is this one: a page from memory, so nothing reads the stream meanwhile. */
+  private static void awaitNewest(User user, String text) {
+    await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+      assertThat(user.history("?limit=1")).extracting(m -> m.getString("text")).containsExactly(text));
+  }
+
+  private static List<String> send(User user, int count, String prefix) {
+    List<String> ids = new ArrayList<>();
+    for (int i = 0; i < count; i++) {
+      String id = UUID.randomUUID().toString();
+      assertThat(user.send(prefix + i, id).statusCode()).isEqualTo(202);
+      ids.add(id);
+    }
+    return ids;
+  }
+
+  /** Chat messages written straight to the exchange, as fast as the broker confirms them. */
+  private static List<String> write(TestApp app, int count) throws Exception {
+    try (LogWriter log = LogWriter.to(app.exchange)) {
+      return IntStream.range(0, count).mapToObj(i -> {
+        try {
+          log.chat("m-" + i, "writer", "message " + i);
+        } catch (Exception e) {
+          throw new IllegalStateException(e);
+        }
+        return "m-" + i;
+      }).toList();
+    }
+  }
+
+  /** Pages forwards from {@code after} until a page is shorter than {@code limit}: the caught-up reader. */
+  static List<JsonObject> forward(User user, long after, int limit) {
+    List<JsonObject> all = new ArrayList<>();
+    for (int pages = 0; pages < 10_000; pages++) {
+      List<JsonObject> page = messages(user.historyPage("?after=" + after + "&limit=" + limit));
+      all.addAll(page);
+      if (page.size() < limit) {
+        return all;
+      }
+      after = page.get(page.size() - 1).getLong("seq");
+    }
+    throw new AssertionError("no end after 10 000 pages");
+  }
+
+  /** Pages backwards from the newest until a page says {@code complete}: the pages, newest first. */
+  static List<JsonObject> backward(User user, int limit) {
+    List<JsonObject> pages = new ArrayList<>();
+    JsonObject page = user.historyPage("?limit=" + limit);
+    pages.add(page);
+    while (!page.getBoolean("complete")) {
+      assertThat(messages(page)).as("a page that is not complete has messages").isNotEmpty();
+      assertThat(pages).as("pages before the start").hasSizeLessThan(10_000);
+      page = user.historyPage("?before=" + messages(page).get(0).getLong("seq") + "&limit=" + limit);
+      pages.add(page);
+    }
+    return pages;
+  }
+
+  /** The messages of pages listed newest first, oldest first. */
+  private static List<JsonObject> ascending(List<JsonObject> newestFirst) {
+    List<JsonObject> all = new ArrayList<>();
+    List<JsonObject> pages = new ArrayList<>(newestFirst);
+    Collections.reverse(pages);
+    pages.forEach(p -> all.addAll(messages(p)));
+    return all;
+  }
+
+  private static List<String> ids(List<JsonObject> messages) {
+    return messages.stream().map(m -> m.getString("id")).toList();
+  }
+}
