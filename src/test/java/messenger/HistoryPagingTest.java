@@ -142,6 +142,63 @@ class HistoryPagingTest {
   }
 
   /**
+   * Paging forwards from the oldest message kept while a writer makes the broker drop segment after segment under
+   * the reads (a log of 50 kB in segments of 10 kB, turned over many times): a page may start later than asked, or
+   * go on after a gap, only when it says {@code expired}; never silently. Then every message is there once.
+   */
+  @Test
+  void pagingWhileRetentionDropsSegmentsUnderTheReadsReportsEveryGap() throws Exception {
+    JsonObject config = smallMemory().put("rabbitmq", new JsonObject()
+      .put("streamMaxLengthBytes", 50_000).put("streamMaxSegmentSizeBytes", 10_000));
+    config.getJsonObject("history").put("ratePerSecond", 1000);
+    try (TestApp app = TestApp.start(config)) {
+      int total = 20_000;
+      java.util.concurrent.CompletableFuture<List<String>> writing =
+        java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+          try {
+            return write(app, total);
+          } catch (Exception e) {
+            throw new IllegalStateException(e);
+          }
+        });
+      User ann = app.user("ann");
+      long after = 0;
+      int last = -1; // the index of the last message paged
+      int pages = 0;
+      List<String> silent = new ArrayList<>();
+      while (last < total - 1) {
+        assertThat(pages++).as("pages").isLessThan(20_000);
+        JsonObject page = ann.historyPage("?after=" + after + "&limit=50");
+        List<JsonObject> messages = messages(page);
+        for (JsonObject m : messages) {
+          int index = Integer.parseInt(m.getString("id").substring(2));
+          if (index != last + 1 && !page.getBoolean("expired")) {
+            silent.add("m-" + (last + 1) + " to m-" + (index - 1) + " skipped in a page after " + after + " not expired");
+          }
+          assertThat(index).as("in order, once").isGreaterThan(last);
+          last = index;
+        }
+        if (!messages.isEmpty()) {
+          after = messages.get(messages.size() - 1).getLong("seq");
+        }
+        if (messages.size() < 50 && last < total - 1) { // caught up with what the app has read
+          if (writing.isDone()) {
+            awaitNewest(ann, "message " + (total - 1));
+          } else {
+            try {
+              writing.get(100, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException stillWriting) {
+              // page on
+            }
+          }
+        }
+      }
+      writing.get();
+      assertThat(silent).as("gaps in pages that did not say expired").isEmpty();
+    }
+  }
+
+  /**
    * Seqs are the stream's offsets, and an offset may hold something that is no chat message (written by another
    * client; with rooms, another room's): pages count chat messages only, and going backwards reads wider windows.
    * A retried send that the broker stored twice is in a page once.

@@ -145,13 +145,14 @@ final class CachedArchive implements LogArchive {
       if (block == null && (end > to || blockReads >= MAX_BLOCK_READS)) {
         int want = newest ? limit : limit - kept.size();
         Future<Span> rest = newest ? stream.window(room, seq, to, want) : stream.forward(room, seq, to, want);
-        return rest.map(span -> {
-          firstRead(span.firstSeq());
-          matched += span.matched();
-          span.messages().forEach(this::keep);
-          next = span.next();
+        return rest.compose(span -> startsWhereAsked(seq, span.firstSeq()).map(goOn -> {
+          if (goOn) {
+            matched += span.matched();
+            span.messages().forEach(this::keep);
+            next = span.next();
+          }
           return null;
-        });
+        }));
       }
       boolean reading = block == null;
       if (reading) {
@@ -159,8 +160,10 @@ final class CachedArchive implements LogArchive {
         block = read(start);
       }
       metrics.historyBlock(reading ? "stream" : "memory");
-      return block.compose(b -> {
-        firstRead(b.firstSeq());
+      return block.compose(b -> startsWhereAsked(seq, b.firstSeq()).compose(goOn -> {
+        if (!goOn) {
+          return Future.succeededFuture();
+        }
         for (ChatMessage message : b.messages()) {
           if (message.seq() >= to) {
             break;
@@ -175,6 +178,37 @@ final class CachedArchive implements LogArchive {
           }
         }
         return from(Math.min(end, to));
+      }));
+    }
+
+    /**
+     * Whether the scan goes on with a read of {@code seq} on that began at {@code readFirst}. The scan's first read
+     * says where the scan began (its caller looks at that). A later one that began above {@code seq} met a gap
+     * inside the scan: one without messages, or, when the log's first offset is now past it, messages dropped
+     * since the reads before it, and with them everything before (the oldest go first). Then a scan going forwards
+     * ends before the gap, so that its caller's next read meets it and says it; a window is what a read of it now
+     * gets: from the gap on.
+     */
+    private Future<Boolean> startsWhereAsked(long seq, long readFirst) {
+      if (firstSeq < 0 || readFirst < 0) {
+        firstSeq = firstSeq < 0 ? readFirst : firstSeq;
+        return Future.succeededFuture(true);
+      }
+      if (readFirst <= seq) {
+        return Future.succeededFuture(true);
+      }
+      return stream.first(true).map(first -> {
+        if (first <= seq) {
+          return true;
+        }
+        if (!newest) {
+          next = seq;
+          return false;
+        }
+        kept.clear();
+        matched = 0;
+        firstSeq = readFirst;
+        return true;
       });
     }
 
@@ -186,12 +220,6 @@ final class CachedArchive implements LogArchive {
       kept.addLast(message);
       if (newest && kept.size() > limit) {
         kept.removeFirst();
-      }
-    }
-
-    private void firstRead(long seq) {
-      if (firstSeq < 0) {
-        firstSeq = seq;
       }
     }
 

@@ -51,6 +51,15 @@ final class StreamArchive implements LogArchive {
   private static final int MAX_PREFETCH = 500;
   /** A filtered read that got nothing for this long reads the rest of its range without the filter. */
   static final long FILTER_QUIET_MS = 500;
+  /**
+   * A read whose consumer got nothing for this long is tried again. It reads what the log holds, which the broker
+   * sends at once; but RabbitMQ 3.10 leaves a consumer for good (without a word in its log) that reaches the end of a
+   * segment whose successor retention has deleted before it recorded the log's new first offset: the reader finds no
+   * next file, takes it for the end of the log, and waits for new data at an offset that is already written.
+   */
+  static final long STALL_MS = 1_000;
+  /** The first pause before a failed read is tried again. */
+  private static final long RETRY_MS = 50;
 
   private final Vertx vertx;
   private final Context context;
@@ -130,30 +139,61 @@ final class StreamArchive implements LogArchive {
   }
 
   /**
-   * One read, tried once more when it fails: RabbitMQ 3.10 closes the whole connection (INTERNAL_ERROR; in its
-   * log {@code rabbit_stream_queue:begin_stream} {@code retries_exhausted}) when a consumer starts in a segment
-   * that retention is deleting at that moment, after trying for seconds.
+   * One read, tried again while it fails, until {@code readTimeoutMs} after it began. Retention deleting the log's
+   * oldest segments (at every new segment, by a process of the broker's own) fails or stops reads on RabbitMQ 3.10,
+   * each for a moment: a consumer that starts in a segment being deleted closes the whole connection
+   * (INTERNAL_ERROR; in the broker's log {@code rabbit_stream_queue:begin_stream} {@code retries_exhausted}), and
+   * one that reaches the end of a segment whose successor was just deleted gets nothing more, ever (see
+   * {@link #STALL_MS}). A fresh consumer a moment later starts where the log now begins.
    */
   private Future<Span> read(String room, long from, long to, int keep, boolean newest) {
-    return attempt(room, from, to, keep, newest, filter).recover(err -> {
-      log.debug("History read of seqs {} to {} failed, trying once more: {}", from, to - 1, err.toString());
-      return attempt(room, from, to, keep, newest, filter);
+    Future<Span> span = retried(room, from, to, keep, newest, filter, System.currentTimeMillis() + readTimeoutMs, 0);
+    // A window reads its whole range: one that the broker moved on before its end (see Read) reads the rest.
+    return newest ? span.compose(head -> head.next() >= to ? Future.succeededFuture(head) : windowRest(room, head, to, keep)) : span;
+  }
+
+  /**
+   * The rest {@code [head.next, to)} of a window that the broker cut at a gap: where the rest starts later than
+   * asked and the log's first offset is now past the gap, the gap was dropped, and so was everything before it
+   * (retention drops the oldest first): the window is what a read of it now gets, the rest alone. Otherwise the gap
+   * held no message, and the window is both parts.
+   */
+  private Future<Span> windowRest(String room, Span head, long to, int keep) {
+    long gap = head.next();
+    return read(room, gap, to, keep, true).compose(tail -> tail.firstSeq() >= 0 && tail.firstSeq() <= gap
+      ? Future.succeededFuture(joined(head, tail, keep, true))
+      : first(true).map(first -> first > gap ? tail : joined(head, tail, keep, true)));
+  }
+
+  /** Attempts of one read until {@code deadline}, a moment apart ({@link #RETRY_MS}, doubled each time). */
+  private Future<Span> retried(String room, long from, long to, int keep, boolean newest, boolean mayFilter, long deadline,
+                               int tries) {
+    return attempt(room, from, to, keep, newest, mayFilter, deadline).recover(err -> {
+      long pause = Math.min(RETRY_MS << Math.min(tries, 4), 500);
+      if (stopped || System.currentTimeMillis() + pause >= deadline) {
+        return Future.failedFuture(err);
+      }
+      log.debug("History read of seqs {} to {} failed, trying again: {}", from, to - 1, err.toString());
+      Promise<Span> again = Promise.promise();
+      vertx.setTimer(pause, t -> retried(room, from, to, keep, newest, mayFilter, deadline, tries + 1).onComplete(again));
+      return again.future();
     });
   }
 
   /** {@code mayFilter}: the broker may filter this read, where it can (see {@link StreamFilter}). */
-  private Future<Span> attempt(String room, long from, long to, int keep, boolean newest, boolean mayFilter) {
+  private Future<Span> attempt(String room, long from, long to, int keep, boolean newest, boolean mayFilter, long deadline) {
     if (stopped) {
       return Future.failedFuture(new IllegalStateException("stopped"));
     }
     int prefetch = (int) Math.max(1, Math.min(MAX_PREFETCH, newest ? to - from + 1 : keep + 1L));
     return lane().compose(lane -> {
       boolean filtered = room != null && StreamFilter.enabled(mayFilter, lane.channel.getConnection().getServerProperties());
-      Read read = new Read(lane.channel, room, from, to, keep, newest, prefetch);
-      long timer = vertx.setTimer(readTimeoutMs, t -> read.fail(new TimeoutException(
+      Read read = new Read(lane.channel, room, from, to, keep, newest, prefetch, filtered);
+      long timer = vertx.setTimer(Math.max(1, deadline - System.currentTimeMillis()), t -> read.fail(new TimeoutException(
         "stream '" + stream + "' did not deliver seqs " + from + " to " + (to - 1) + " within " + readTimeoutMs + " ms ("
           + read.progress() + ")")));
-      long quiet = filtered ? vertx.setPeriodic(FILTER_QUIET_MS / 4, t -> read.finishIfQuiet(FILTER_QUIET_MS)) : -1;
+      long quiet = filtered ? vertx.setPeriodic(FILTER_QUIET_MS / 4, t -> read.finishIfQuiet(FILTER_QUIET_MS))
+        : vertx.setPeriodic(STALL_MS / 4, t -> read.failIfStalled(STALL_MS));
       Future<String> consuming = blocking(() -> {
         if (lane.prefetch != prefetch) {
           lane.channel.basicQos(prefetch);
@@ -188,7 +228,8 @@ final class StreamArchive implements LogArchive {
   private Future<Span> completeFiltered(Read read, Span head, String room, long from, long to, int keep, boolean newest) {
     Future<Span> whole = !read.quiet || head.next() >= to
       ? Future.succeededFuture(head)
-      : attempt(room, head.next(), to, newest ? keep : keep - head.messages().size(), newest, false)
+      : retried(room, head.next(), to, newest ? keep : keep - head.messages().size(), newest, false,
+        System.currentTimeMillis() + readTimeoutMs, 0)
         .map(tail -> joined(head, tail, keep, newest));
     return whole.compose(span -> span.firstSeq() >= 0 && span.firstSeq() <= from
       ? Future.succeededFuture(span)
@@ -300,6 +341,8 @@ final class StreamArchive implements LogArchive {
     private final int keep;
     private final boolean newest;
     private final int ackEvery;
+    /** The broker skips chunks of other rooms: offsets jump by design. */
+    private final boolean filtered;
     private final ArrayDeque<ChatMessage> kept = new ArrayDeque<>();
     private final AtomicBoolean finished = new AtomicBoolean();
     private long firstSeq = -1;
@@ -313,8 +356,9 @@ final class StreamArchive implements LogArchive {
     /** Finished because nothing came for a while (a filtered read), not because it reached its range's end. */
     volatile boolean quiet;
 
-    Read(Channel channel, String room, long from, long to, int keep, boolean newest, int prefetch) {
+    Read(Channel channel, String room, long from, long to, int keep, boolean newest, int prefetch, boolean filtered) {
       super(channel);
+      this.filtered = filtered;
       this.room = room;
       this.from = from;
       this.to = to;
@@ -326,6 +370,15 @@ final class StreamArchive implements LogArchive {
 
     void consuming() {
       lastActivity = System.currentTimeMillis();
+    }
+
+    /** Fails when nothing came for {@code stallMs} since the consumer started or the last delivery (see {@link #STALL_MS}). */
+    void failIfStalled(long stallMs) {
+      long last = lastActivity;
+      if (last > 0 && System.currentTimeMillis() - last >= stallMs && !finished.get()) {
+        fail(new TimeoutException("stream '" + stream + "' stopped delivering seqs " + from + " to " + (to - 1) + " for "
+          + stallMs + " ms (" + progress() + ")"));
+      }
     }
 
     /** Finishes with what it has when nothing came for {@code quietMs} since the consumer started or the last delivery. */
@@ -349,12 +402,27 @@ final class StreamArchive implements LogArchive {
       }
       Long seq = StreamEnd.offset(props);
       deliveries++;
-      if (seq != null) {
-        lastSeq = seq;
-      }
       if (seq == null) {
         fail(new IllegalStateException("'" + stream + "' is not a stream: a delivery without " + StreamEnd.OFFSET));
         return;
+      }
+      long previous = lastSeq;
+      lastSeq = seq;
+      if (previous >= 0 && seq != previous + 1 && !filtered) {
+        log.debug("History read of '{}' from {}: offset {} came after {}", stream, from, seq, previous);
+        if (seq <= previous) {
+          fail(new IllegalStateException("stream '" + stream + "' went back from offset " + previous + " to " + seq));
+          return;
+        }
+        if (previous >= from) {
+          // The broker moved this consumer on (RabbitMQ 3.10 takes a reader at the end of a segment that retention
+          // deleted to the log's new first offset): what lies between may have been dropped, or hold no message
+          // (an entry of the broker's own). The read ends before the gap; the next read starts in it, and its
+          // first delivery, with the log's first offset, tells which (as for any read).
+          finish();
+          return;
+        }
+        firstSeq = -1; // jumped over `from` before reaching it: where this read starts is here
       }
       if (firstSeq < 0) {
         firstSeq = seq;
@@ -401,6 +469,7 @@ final class StreamArchive implements LogArchive {
     private void finish() {
       if (finished.compareAndSet(false, true)) {
         Span span = new Span(List.copyOf(kept), firstSeq, next, matched);
+        log.debug("History read of '{}' [{}, {}): {}, next {}", stream, from, to, progress(), next);
         context.runOnContext(v -> promise.tryComplete(span));
       }
     }
