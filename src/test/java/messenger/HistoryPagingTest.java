@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonObject;
 import messenger.testing.LogWriter;
 import messenger.testing.NeedsRabbitMQ;
 import messenger.testing.RabbitBroker;
+import messenger.testing.TcpProxy;
 import messenger.testing.TestApp;
 import messenger.testing.User;
 import org.junit.jupiter.api.Test;
@@ -139,6 +140,77 @@ class HistoryPagingTest {
       assertThat(messages(beyond)).isEmpty();
       assertFlags(beyond, true, true);
     }
+  }
+
+  /**
+   * A read that retention overtakes says so. RabbitMQ 3.10 moves a consumer that reaches the end of a segment
+   * deleted under it to the log's new first offset, past whatever was dropped meanwhile. Here a page's read starts
+   * in the oldest segment, which holds nothing but one chat message and then entries of another client; the
+   * broker's answers wait in a proxy (the consumer, paused by its prefetch, stays in that segment) while a writer
+   * makes retention drop it and the next ones; then the read goes on. The page must say {@code expired} for the
+   * messages it skips, not pass them off as never written.
+   */
+  @Test
+  void aReadThatRetentionOvertakesSaysExpired() throws Exception {
+    try (TcpProxy proxy = TcpProxy.toBroker(true)) {
+      JsonObject config = smallMemory().put("rabbitmq", new JsonObject().put("uri", proxy.uri())
+        .put("readerStallMs", 120_000) // the live reader waits behind the proxy too: no reconnect meanwhile
+        .put("streamMaxLengthBytes", 200_000).put("streamMaxSegmentSizeBytes", 10_000));
+      config.getJsonObject("history").put("readTimeoutMs", 60_000).put("cacheBlocks", 0);
+      try (TestApp app = TestApp.start(config)) {
+        int units = 100;
+        try (LogWriter log = LogWriter.to(app.exchange)) {
+          log.chat("m-0", "writer", "message 0");
+          for (int i = 0; i < 200; i++) { // two segments of other entries
+            log.other("not a chat message");
+          }
+          for (int i = 1; i < units; i++) {
+            log.chat("m-" + i, "writer", "message " + i);
+            for (int other = 0; other < 3; other++) {
+              log.other("not a chat message");
+            }
+          }
+        }
+        User ann = app.user("ann");
+        awaitNewest(ann, "message " + (units - 1));
+        assertThat(RabbitBroker.firstOffset(app.stream)).as("nothing dropped yet").isZero();
+        String page = "?after=0&limit=1"; // reads with a prefetch of 2: the consumer stops two entries in
+        JsonObject before = ann.historyPage(page);
+        assertThat(indexes(messages(before))).containsExactly(1);
+        assertFlags(before, false, false);
+
+        proxy.holdAnswers();
+        java.util.concurrent.CompletableFuture<JsonObject> reading =
+          java.util.concurrent.CompletableFuture.supplyAsync(() -> ann.historyPage(page));
+        // Its read of the stream has begun (its consumer starts a moment later, long before retention drops anything).
+        await().atMost(Duration.ofSeconds(10)).until(() -> app.metrics().lines()
+          .anyMatch(line -> line.startsWith("messenger_history_reads{") && line.contains("state=\"reading\"") && !line.endsWith(" 0.0")));
+        // Until the broker dropped the first segments and the chat messages after them (m-1 is at 201), not all the
+        // read is to cover (it ends where memory begins, at m-80).
+        try (LogWriter log = LogWriter.to(app.exchange)) {
+          for (int i = units; RabbitBroker.firstOffset(app.stream) < 300; i += 25) {
+            assertThat(i).as("messages written to make the broker drop the first segment").isLessThan(units + 2000);
+            for (int k = i; k < i + 25; k++) {
+              log.chat("m-" + k, "writer", "message " + k);
+              for (int other = 0; other < 3; other++) {
+                log.other("not a chat message");
+              }
+            }
+            log.confirmed();
+          }
+        }
+        proxy.resume();
+
+        JsonObject overtaken = reading.get(60, java.util.concurrent.TimeUnit.SECONDS);
+        List<Integer> got = indexes(messages(overtaken));
+        assertThat(got).as("the read went on past dropped messages").hasSize(1).allMatch(i -> i > 25);
+        assertThat(overtaken.getBoolean("expired")).as("expired, for the messages it skipped: " + got).isTrue();
+      }
+    }
+  }
+
+  private static List<Integer> indexes(List<JsonObject> messages) {
+    return messages.stream().map(m -> Integer.parseInt(m.getString("id").substring(2))).toList();
   }
 
   /**

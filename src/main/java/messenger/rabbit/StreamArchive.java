@@ -74,6 +74,7 @@ final class StreamArchive implements LogArchive {
   private long knownFirst = -1;
   private long firstFoundAt;
   private Future<Long> probing;
+  private long probesStarted;
   private boolean stopped;
 
   /**
@@ -109,11 +110,37 @@ final class StreamArchive implements LogArchive {
    */
   @Override
   public Future<Long> first(boolean fresh) {
-    boolean old = System.currentTimeMillis() - firstFoundAt >= FIRST_TTL_MS;
-    if (probing == null && (fresh || old || knownFirst < 0)) {
-      probing = window(null, 0, 1, 0).map(span -> knownFirst).onComplete(ar -> probing = null);
+    if (fresh) {
+      return firstAfter(probesStarted);
     }
-    return !fresh && knownFirst >= 0 ? Future.succeededFuture(knownFirst) : probing;
+    boolean old = System.currentTimeMillis() - firstFoundAt >= FIRST_TTL_MS;
+    if (probing == null && (old || knownFirst < 0)) {
+      probe();
+    }
+    return knownFirst >= 0 ? Future.succeededFuture(knownFirst) : probing;
+  }
+
+  /**
+   * The first offset found by a probe that started after the first {@code started} ones: one under way since before
+   * may have met the log as it was before what made the caller ask (a read moved past dropped messages, say).
+   */
+  private Future<Long> firstAfter(long started) {
+    if (probing == null) {
+      return probe();
+    }
+    return probesStarted > started ? probing : probing.transform(ar -> firstAfter(started));
+  }
+
+  private Future<Long> probe() {
+    probesStarted++;
+    Future<Long> probe = window(null, 0, 1, 0).map(span -> knownFirst);
+    probing = probe;
+    probe.onComplete(ar -> {
+      if (probing == probe) {
+        probing = null;
+      }
+    });
+    return probe;
   }
 
   @Override
@@ -186,7 +213,7 @@ final class StreamArchive implements LogArchive {
       return Future.failedFuture(new IllegalStateException("stopped"));
     }
     int prefetch = (int) Math.max(1, Math.min(MAX_PREFETCH, newest ? to - from + 1 : keep + 1L));
-    return lane().compose(lane -> {
+    return lane(prefetch).compose(lane -> {
       boolean filtered = room != null && StreamFilter.enabled(mayFilter, lane.channel.getConnection().getServerProperties());
       Read read = new Read(lane.channel, room, from, to, keep, newest, prefetch, filtered);
       long timer = vertx.setTimer(Math.max(1, deadline - System.currentTimeMillis()), t -> read.fail(new TimeoutException(
@@ -274,11 +301,20 @@ final class StreamArchive implements LogArchive {
     }
   }
 
-  private Future<Lane> lane() {
-    for (Lane lane = idle.poll(); lane != null; lane = idle.poll()) {
-      if (lane.channel.isOpen()) {
-        return Future.succeededFuture(lane);
+  /** An idle channel, one whose prefetch is {@code prefetch} where there is one (no round trip to set it), or a new one. */
+  private Future<Lane> lane(int prefetch) {
+    idle.removeIf(lane -> !lane.channel.isOpen());
+    Lane same = null;
+    for (Lane lane : idle) {
+      if (lane.prefetch == prefetch) {
+        same = lane;
+        break;
       }
+    }
+    Lane lane = same != null ? same : idle.peek();
+    if (lane != null) {
+      idle.remove(lane);
+      return Future.succeededFuture(lane);
     }
     return connection().compose(c -> blocking(() -> {
       Channel channel = c.createChannel();

@@ -52,6 +52,11 @@ public final class LogWriter implements AutoCloseable {
     publish(new AMQP.BasicProperties.Builder().messageId("other-" + System.nanoTime()).build(), text);
   }
 
+  /** Waits until the broker confirmed everything written so far: what is written next goes into a chunk of its own. */
+  public void confirmed() throws Exception {
+    channel.waitForConfirmsOrDie(30_000);
+  }
+
   private void publish(AMQP.BasicProperties props, String body) throws IOException {
     channel.basicPublish(exchange, "", props, body.getBytes(StandardCharsets.UTF_8));
   }

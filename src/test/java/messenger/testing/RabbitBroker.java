@@ -151,20 +151,30 @@ public final class RabbitBroker implements BeforeAllCallback, ExecutionCondition
     return new ArrayList<>(read);
   }
 
-  /** The oldest offset a stream still holds (a consumer at "first" starts there); the broker drops old segments. */
+  /**
+   * The oldest offset a stream still holds (a consumer at "first" starts there); the broker drops old segments. A
+   * consumer that RabbitMQ 3.10 leaves without a delivery while retention deletes segments, or whose start fails
+   * there, is replaced by a fresh one (as the app's history reads do).
+   */
   public static long firstOffset(String stream) throws Exception {
-    try (Connection connection = connect()) {
-      Channel channel = connection.createChannel();
-      channel.basicQos(1);
-      java.util.concurrent.CompletableFuture<Long> first = new java.util.concurrent.CompletableFuture<>();
-      channel.basicConsume(stream, false, Map.of("x-stream-offset", "first"), new DefaultConsumer(channel) {
-        @Override
-        public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
-          first.complete(((Number) properties.getHeaders().get("x-stream-offset")).longValue());
-        }
-      });
-      return first.get(10, java.util.concurrent.TimeUnit.SECONDS);
+    Exception last = null;
+    for (int attempt = 0; attempt < 5; attempt++) {
+      try (Connection connection = connect()) {
+        Channel channel = connection.createChannel();
+        channel.basicQos(1);
+        java.util.concurrent.CompletableFuture<Long> first = new java.util.concurrent.CompletableFuture<>();
+        channel.basicConsume(stream, false, Map.of("x-stream-offset", "first"), new DefaultConsumer(channel) {
+          @Override
+          public void handleDelivery(String tag, Envelope envelope, AMQP.BasicProperties properties, byte[] body) {
+            first.complete(((Number) properties.getHeaders().get("x-stream-offset")).longValue());
+          }
+        });
+        return first.get(2, java.util.concurrent.TimeUnit.SECONDS);
+      } catch (IOException | java.util.concurrent.TimeoutException | com.rabbitmq.client.ShutdownSignalException e) {
+        last = e;
+      }
     }
+    throw last;
   }
 
   /** Removes a test's exchange and stream (an embedded broker takes them with it when its app stops; null: no stream). */

@@ -30,6 +30,8 @@ public final class TcpProxy implements AutoCloseable {
   private final Set<NetSocket> sockets = ConcurrentHashMap.newKeySet();
   /** Each socket's event loop: pausing and resuming a socket happens there. */
   private final Map<NetSocket, Context> contexts = new ConcurrentHashMap<>();
+  /** The sockets to the target: pausing them holds what the target sends, and nothing else. */
+  private final Set<NetSocket> toTarget = ConcurrentHashMap.newKeySet();
   private volatile boolean stalled;
   private final NetClient client;
   private NetServer server;
@@ -93,6 +95,22 @@ public final class TcpProxy implements AutoCloseable {
     onEverySocket(NetSocket::pause);
   }
 
+  /** Holds every byte the target sends, connections open; what is sent to it still goes: its answers are late. */
+  public void holdAnswers() {
+    List<Future<Void>> done = new ArrayList<>();
+    contexts.forEach((socket, context) -> {
+      if (toTarget.contains(socket)) {
+        Promise<Void> promise = Promise.promise();
+        context.runOnContext(v -> {
+          socket.pause();
+          promise.complete();
+        });
+        done.add(promise.future());
+      }
+    });
+    Future.all(done).await();
+  }
+
   /** Passes bytes on again, what was held first. */
   public void resume() {
     stalled = false;
@@ -122,6 +140,7 @@ public final class TcpProxy implements AutoCloseable {
       NetSocket outbound = ar.result();
       sockets.add(inbound);
       sockets.add(outbound);
+      toTarget.add(outbound);
       contexts.put(inbound, Vertx.currentContext());
       contexts.put(outbound, Vertx.currentContext());
       inbound.closeHandler(v -> {
@@ -131,6 +150,7 @@ public final class TcpProxy implements AutoCloseable {
       outbound.closeHandler(v -> {
         inbound.close();
         contexts.remove(outbound);
+        toTarget.remove(outbound);
       });
       inbound.handler(outbound::write);
       outbound.handler(inbound::write);
