@@ -87,7 +87,8 @@ public final class FollowedStream implements Supervisor.Supervised {
     this.prefetch = prefetch;
     this.declare = declare;
     this.client = broker.client(vertx, role, 0);
-    this.supervisor = new Supervisor(vertx, client, "The " + name, rabbit.reconnectIntervalMs(), this);
+    this.supervisor = new Supervisor(vertx, client, Character.toUpperCase(name.charAt(0)) + name.substring(1),
+      rabbit.reconnectIntervalMs(), this);
     this.progress = new ReaderProgress(rabbit.readerStallMs(), System.currentTimeMillis());
   }
 
