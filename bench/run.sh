@@ -6,6 +6,7 @@
 #   bench/run.sh                                   # start-up, light load, N = 100, 500, 1000, 5000, ingest
 #   bench/run.sh --n 100 --peers messenger,bare    # a short development run
 #   bench/run.sh --profile                         # and the latency by hop at light load
+#   bench/run.sh --help                            # the options
 #
 # Options: see the README's Performance section (and bench/src/main/java/bench/Options.java).
 # Needs a RabbitMQ on localhost:5672 (guest/guest) with rabbitmq_web_stomp available, or --rabbitmq-uri
@@ -23,9 +24,14 @@ fi
 ulimit -n "$(ulimit -Hn)" 2>/dev/null || ulimit -n 20000 || true
 export BENCH_ULIMIT_N="$(ulimit -n)"
 
+if [[ " $* " == *" --help "* ]]; then # the options, without building the app or starting anything
+  [[ -f bench/target/bench.jar ]] || ./mvnw -q -B -f bench/pom.xml package
+  exec java -jar bench/target/bench.jar --help
+fi
+
 if [[ -z "${BENCH_SKIP_BUILD:-}" ]]; then
-  mvn -q -B package -DskipTests
-  mvn -q -B -f bench/pom.xml package
+  ./mvnw -q -B package -DskipTests
+  ./mvnw -q -B -f bench/pom.xml package
 fi
 
 PEERS="messenger,web-stomp,bare" OWN_BROKER="${RABBITMQ_URI:-}" PREVIOUS=""

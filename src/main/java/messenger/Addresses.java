@@ -75,6 +75,12 @@ public final class Addresses {
   /** To RabbitVerticle: no body → {@link ChatRequests.Status}, for /health. */
   public static final String STATUS = "messenger.status";
 
+  /** To RoomsVerticle: no body → {@link messenger.bus.ReaderStatus} of the room log's reader, for /health. */
+  public static final String ROOMS_STATUS = "messenger.rooms.status";
+
+  /** To LogoutVerticle: no body → {@link messenger.bus.ReaderStatus} of the logout record's reader, for /health. */
+  public static final String LOGOUTS_STATUS = "messenger.session.status";
+
   /** To LogoutVerticle: {@link LoggedOut}, answered once the logout is recorded for every instance. */
   public static final String END_SESSION = "messenger.session.end";
 

@@ -211,20 +211,25 @@ class HttpApiTest {
     }
   }
 
-  /** UP, and why: both broker connections and the chat-log reader; the DOWN side is in MainVerticleTest. */
+  /** UP, and why: both broker connections and every reader; the DOWN side is in MainVerticleTest and ReaderHealthTest. */
   @Test
   void healthSaysUpAndWhy() {
     HttpResponse<String> res = anonymous().get("/health");
     assertThat(res.statusCode()).isEqualTo(200);
     JsonObject health = new JsonObject(res.body());
     assertThat(health.getString("status")).isEqualTo("UP");
-    JsonObject check = health.getJsonArray("checks").getJsonObject(0);
-    assertThat(check.getString("id")).isEqualTo("rabbitmq");
+    JsonObject check = TestApp.healthCheck(health, "rabbitmq");
     assertThat(check.getString("status")).isEqualTo("UP");
     JsonObject data = check.getJsonObject("data");
     assertThat(data.getBoolean("publisher")).as("publisher connected").isTrue();
     assertThat(data.getBoolean("consumer")).as("chat log being read").isTrue();
     assertThat(data.getJsonObject("broker").getString("kind")).isEqualTo(RabbitBroker.embedded() ? "embedded" : "rabbitmq");
+    for (String reader : List.of("rooms", "logouts")) {
+      JsonObject readerCheck = TestApp.healthCheck(health, reader);
+      assertThat(readerCheck.getString("status")).as(reader).isEqualTo("UP");
+      assertThat(readerCheck.getJsonObject("data").getString("state")).as(reader)
+        .isEqualTo(RabbitBroker.embedded() ? "in memory" : "reading");
+    }
   }
 
   @Test

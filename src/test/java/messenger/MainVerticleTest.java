@@ -41,9 +41,14 @@ class MainVerticleTest {
         assertThat(res.statusCode()).isEqualTo(503);
         JsonObject health = res.bodyAsJsonObject();
         assertThat(health.getString("status")).isEqualTo("DOWN");
-        JsonObject data = health.getJsonArray("checks").getJsonObject(0).getJsonObject("data");
+        JsonObject data = TestApp.healthCheck(health, "rabbitmq").getJsonObject("data");
         assertThat(data.getBoolean("publisher")).as("publisher connected").isFalse();
         assertThat(data.getBoolean("consumer")).as("chat log being read").isFalse();
+        for (String reader : new String[] {"rooms", "logouts"}) {
+          JsonObject check = TestApp.healthCheck(health, reader);
+          assertThat(check.getString("status")).as(reader).isEqualTo("DOWN");
+          assertThat(check.getJsonObject("data").getString("state")).as(reader).isEqualTo("disconnected");
+        }
         healthDown.flag();
       })));
     }));

@@ -122,6 +122,10 @@ final class Fleet implements AutoCloseable {
    * had queued before it has then been delivered, so the next step does not start behind a backlog.
    */
   void awaitQuiet(long timeoutMs) throws InterruptedException {
+    int reopened = receivers.reopenClosed().await();
+    if (reopened > 0) {
+      Bench.log("   %d receivers closed by the server reopened", reopened);
+    }
     receivers.forgetProbes().await();
     long deadline = System.currentTimeMillis() + timeoutMs;
     while (probed() < receiverCount && System.currentTimeMillis() < deadline) {

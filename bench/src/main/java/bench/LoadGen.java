@@ -54,6 +54,7 @@ public final class LoadGen {
         case "snapshot" -> result = receivers.snapshot(command.getInteger("expected")).map(Receivers.Snapshot::toJson);
         case "forgetProbes" -> result = receivers.forgetProbes().map(v -> null);
         case "minimumSeen" -> result = receivers.minimumSeen().map(v -> v);
+        case "reopenClosed" -> result = receivers.reopenClosed().map(v -> v);
         case "closeAll" -> result = receivers.closeAll().map(v -> null);
         case "exit" -> {
           if (vertx != null) {

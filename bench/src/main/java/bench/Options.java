@@ -6,8 +6,10 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /** Command-line options: {@code --name value}, or {@code --name} alone for {@code true}. */
 final class Options {
@@ -84,7 +86,7 @@ final class Options {
   int profileRate = 10;
 
   static Options parse(String[] args) {
-    Map<String, String> map = new LinkedHashMap<>();
+    Given map = new Given();
     for (int i = 0; i < args.length; i++) {
       String name = args[i].replaceFirst("^--", "");
       boolean flag = i + 1 >= args.length || args[i + 1].startsWith("--");
@@ -147,6 +149,15 @@ final class Options {
     o.profile = bool(map, "profile", o.profile);
     o.profileSeconds = number(map, "profile-seconds", o.profileSeconds);
     o.profileRate = integer(map, "profile-rate", o.profileRate);
+    if (map.containsKey("help")) {
+      System.out.println("bench/run.sh [--<option> <value> | --<option> (true)]...: see the README's Performance section");
+      System.out.println("Options: --" + String.join(", --", map.asked));
+      System.exit(0);
+    }
+    List<String> unknown = map.keySet().stream().filter(name -> !map.asked.contains(name)).toList();
+    if (!unknown.isEmpty()) { // a typo would otherwise run the whole hour with the default
+      throw new IllegalArgumentException("unknown option(s) --" + String.join(", --", unknown) + "; --help lists them");
+    }
     if (o.stompMaxN > 500) {
       throw new IllegalArgumentException("Web-STOMP beyond N = 500 breaks the shared broker (open-files limit)");
     }
@@ -154,6 +165,23 @@ final class Options {
       throw new IllegalArgumentException("--ingest-user-rate must stay within the app's limit --ingest-limit");
     }
     return o;
+  }
+
+  /** The options given; remembers the names {@link #parse} looked up, so that any other is reported. */
+  private static final class Given extends LinkedHashMap<String, String> {
+    final Set<String> asked = new LinkedHashSet<>();
+
+    @Override
+    public boolean containsKey(Object name) {
+      asked.add((String) name);
+      return super.containsKey(name);
+    }
+
+    @Override
+    public String getOrDefault(Object name, String fallback) {
+      asked.add((String) name);
+      return super.getOrDefault(name, fallback);
+    }
   }
 
   private static int integer(Map<String, String> map, String key, int fallback) {

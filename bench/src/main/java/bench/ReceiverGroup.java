@@ -85,7 +85,7 @@ final class ReceiverGroup extends VerticleBase implements Receivers {
   }
 
   private Future<Void> openOne(int index) {
-    Receiver receiver = new Receiver(index % peer.rooms());
+    Receiver receiver = new Receiver(index, index % peer.rooms());
     Peer.Clients client = clients.get(opened++ % clients.size()); // spread over the source addresses
     return peer.openReceiver(client, index, frame -> Frames.scan(frame, receiver))
       .map(ws -> {
@@ -145,6 +145,20 @@ final class ReceiverGroup extends VerticleBase implements Receivers {
   }
 
   @Override
+  public Future<Integer> reopenClosed() {
+    return on(() -> {
+      List<Receiver> closed = receivers.stream().filter(r -> r.closed).toList();
+      receivers.removeAll(closed);
+      // one at a time, like the first opening's chains: a burst of reconnects is not what is measured
+      Future<Void> chain = Future.succeededFuture();
+      for (Receiver r : closed) {
+        chain = chain.compose(v -> openOne(r.index));
+      }
+      return chain.map(closed.size());
+    }).compose(f -> f);
+  }
+
+  @Override
   public Future<Long> minimumSeen() {
     // As if every receiver got every message: one in a room is done when it has its room's share.
     return on(() -> receivers.stream().mapToLong(r -> r.seen.cardinality() + lastMeasuredSeq - r.expected(lastMeasuredSeq))
@@ -178,13 +192,15 @@ final class ReceiverGroup extends VerticleBase implements Receivers {
 
   private final class Receiver implements Frames.Visitor {
     final BitSet seen = new BitSet();
+    final int index;
     /** Its room: it gets the seqs with seq mod rooms = room. */
     final int room;
     WebSocket socket;
     boolean probed;
     boolean closed;
 
-    Receiver(int room) {
+    Receiver(int index, int room) {
+      this.index = index;
       this.room = room;
     }
 

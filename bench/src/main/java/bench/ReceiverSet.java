@@ -45,6 +45,11 @@ final class ReceiverSet implements Receivers {
   }
 
   @Override
+  public Future<Integer> reopenClosed() {
+    return all(Receivers::reopenClosed).map(counts -> counts.stream().mapToInt(Integer::intValue).sum());
+  }
+
+  @Override
   public Future<Long> minimumSeen() {
     return all(Receivers::minimumSeen).map(seen -> seen.stream().mapToLong(Long::longValue).min().orElse(Long.MAX_VALUE));
   }

@@ -24,6 +24,12 @@ interface Receivers {
 
   Future<Void> forgetProbes();
 
+  /**
+   * Opens anew every receiver the server closed (a client too slow for an overloaded step is cut off), so
+   * that the next step starts with all N again; answers how many were reopened.
+   */
+  Future<Integer> reopenClosed();
+
   /** The fewest messages of this step any receiver has seen. */
   Future<Long> minimumSeen();
 

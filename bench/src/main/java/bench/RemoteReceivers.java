@@ -80,6 +80,11 @@ final class RemoteReceivers implements Receivers, AutoCloseable {
   }
 
   @Override
+  public Future<Integer> reopenClosed() {
+    return call(new JsonObject().put("op", "reopenClosed")).map(answer -> answer.getInteger("result"));
+  }
+
+  @Override
   public Future<Long> minimumSeen() {
     return call(new JsonObject().put("op", "minimumSeen")).map(answer -> answer.getLong("result"));
   }

@@ -59,12 +59,14 @@ public final class ChatRequests {
 
   /** Asked with an empty body; what {@code /health} reports. */
   public record Status(boolean publisher, boolean consumer, int publishers, int history, JsonObject broker,
-                       String instance) implements Bus.Message {
+                       String instance) implements HealthReport {
 
+    @Override
     public boolean up() {
       return publisher && consumer;
     }
 
+    @Override
     public JsonObject toJson() {
       return new JsonObject().put("publisher", publisher).put("consumer", consumer).put("publishers", publishers)
         .put("history", history).put("broker", broker).put("instance", instance);

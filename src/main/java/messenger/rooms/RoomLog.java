@@ -5,6 +5,7 @@ import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import messenger.Settings;
 import messenger.broker.Broker;
+import messenger.bus.ReaderStatus;
 
 /**
  * The log of room events that every instance of one chat shares, read whole at start-up and followed live, so that
@@ -30,8 +31,8 @@ interface RoomLog {
   /** Appends an event; completes once the broker confirmed it and this instance has read it back (so it is applied). */
   Future<Void> append(RoomEvent event);
 
-  /** Reading and able to append. */
-  boolean isRunning();
+  /** How its reader is doing, for {@code /health}. */
+  ReaderStatus status();
 
   Future<Void> stop();
 
@@ -53,8 +54,8 @@ interface RoomLog {
     }
 
     @Override
-    public boolean isRunning() {
-      return true;
+    public ReaderStatus status() {
+      return ReaderStatus.inMemory("room log");
     }
 
     @Override

@@ -65,6 +65,7 @@ public class RoomsVerticle extends VerticleBase {
     vertx.eventBus().<ChangeTopic>localConsumer(Addresses.CHANGE_TOPIC, this::changeTopic);
     vertx.eventBus().<ArchiveRoom>localConsumer(Addresses.ARCHIVE_ROOM, this::archive);
     vertx.eventBus().<OpenDm>localConsumer(Addresses.OPEN_DM, this::openDm);
+    vertx.eventBus().<Void>localConsumer(Addresses.ROOMS_STATUS, msg -> msg.reply(roomLog.status(), Bus.LOCAL));
     vertx.setPeriodic(LIMITER_SWEEP_MS, t -> {
       long now = System.currentTimeMillis();
       limits.values().removeIf(limiter -> limiter.isFull(now));

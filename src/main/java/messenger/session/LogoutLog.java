@@ -6,6 +6,7 @@ import io.vertx.core.Vertx;
 import messenger.Settings;
 import messenger.broker.Broker;
 import messenger.bus.LoggedOut;
+import messenger.bus.ReaderStatus;
 
 /**
  * The record of logouts that every instance of one chat shares, so that a session that logged out on one
@@ -32,6 +33,9 @@ interface LogoutLog {
   /** Records a logout for every instance; completes once the broker has it. */
   Future<Void> record(LoggedOut logout);
 
+  /** How its reader is doing, for {@code /health}. */
+  ReaderStatus status();
+
   Future<Void> stop();
 
   /**
@@ -49,6 +53,11 @@ interface LogoutLog {
     @Override
     public Future<Void> record(LoggedOut logout) {
       return Future.succeededFuture();
+    }
+
+    @Override
+    public ReaderStatus status() {
+      return ReaderStatus.inMemory("logout record");
     }
 
     @Override

@@ -42,6 +42,7 @@ public class LogoutVerticle extends VerticleBase {
   public Future<?> start() {
     record = LogoutLog.of(broker, vertx, settings);
     vertx.eventBus().<LoggedOut>localConsumer(Addresses.END_SESSION, this::end);
+    vertx.eventBus().<Void>localConsumer(Addresses.LOGOUTS_STATUS, msg -> msg.reply(record.status(), Bus.LOCAL));
     vertx.setPeriodic(60_000, t -> ended.forgetExpired(System.currentTimeMillis()));
     return record.start(this::read, () -> {
       ended.completed();

@@ -2,6 +2,7 @@ package messenger.web;
 
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
@@ -15,7 +16,7 @@ import io.vertx.micrometer.PrometheusScrapingHandler;
 import messenger.Addresses;
 import messenger.Settings;
 import messenger.bus.Bus;
-import messenger.bus.ChatRequests;
+import messenger.bus.HealthReport;
 import messenger.metrics.Metrics;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -56,16 +57,27 @@ public final class Monitoring extends VerticleBase {
     return server.close();
   }
 
-  /** {@code GET /health}: 200 while the broker side publishes and reads, else 503. */
+  /**
+   * {@code GET /health}: 200 while the broker side publishes and reads, else 503. One check per reader: {@code rabbitmq}
+   * (the publisher and the chat log's reader), {@code rooms} (the room log's) and {@code logouts} (the logout
+   * record's); a reader disconnected, not consuming or stalled is DOWN, and its check says which and why.
+   */
   static Handler<RoutingContext> health(Vertx vertx) {
-    return HealthCheckHandler.create(vertx).register("rabbitmq", 2000, promise ->
-      vertx.eventBus().<ChatRequests.Status>request(Addresses.STATUS, null, Bus.LOCAL).onComplete(ar -> {
-        if (ar.failed()) {
-          promise.complete(Status.KO(new JsonObject().put("error", ar.cause().getMessage())));
-        } else {
-          ChatRequests.Status state = ar.result().body();
-          promise.complete(state.up() ? Status.OK(state.toJson()) : Status.KO(state.toJson()));
-        }
-      }));
+    return HealthCheckHandler.create(vertx)
+      .register("rabbitmq", 2000, check(vertx, Addresses.STATUS))
+      .register("rooms", 2000, check(vertx, Addresses.ROOMS_STATUS))
+      .register("logouts", 2000, check(vertx, Addresses.LOGOUTS_STATUS));
+  }
+
+  /** The check answered at {@code address}; DOWN when nothing answers there (not started yet, or stuck). */
+  private static Handler<Promise<Status>> check(Vertx vertx, String address) {
+    return promise -> vertx.eventBus().<HealthReport>request(address, null, Bus.LOCAL).onComplete(ar -> {
+      if (ar.failed()) {
+        promise.complete(Status.KO(new JsonObject().put("error", ar.cause().getMessage())));
+      } else {
+        HealthReport report = ar.result().body();
+        promise.complete(report.up() ? Status.OK(report.toJson()) : Status.KO(report.toJson()));
+      }
+    });
   }
 }

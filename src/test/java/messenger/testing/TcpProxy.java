@@ -33,6 +33,7 @@ public final class TcpProxy implements AutoCloseable {
   /** The sockets to the target: pausing them holds what the target sends, and nothing else. */
   private final Set<NetSocket> toTarget = ConcurrentHashMap.newKeySet();
   private volatile boolean stalled;
+  private volatile boolean refusing;
   private final NetClient client;
   private NetServer server;
 
@@ -66,6 +67,7 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   public synchronized void up() {
+    refusing = false;
     if (server == null) {
       server = vertx.createNetServer(new NetServerOptions().setTcpNoDelay(true).setHost("127.0.0.1"))
         .connectHandler(this::proxy);
@@ -80,6 +82,20 @@ public final class TcpProxy implements AutoCloseable {
       server = null;
     }
     cut();
+  }
+
+  /**
+   * Closes every new connection at once and keeps those it carries: whatever connection is lost now cannot come back
+   * until {@link #up()}, while the others go on.
+   */
+  public void refuseNew() {
+    refusing = true;
+  }
+
+  /** The local ports of the connections this proxy opened to its target: the peer ports the target sees. */
+  public Set<Integer> targetSidePorts() {
+    return sockets.stream().map(socket -> socket.localAddress().port()).filter(p -> p != port)
+      .collect(java.util.stream.Collectors.toSet());
   }
 
   /** Drops every connection but keeps listening: a network hiccup. */
@@ -131,6 +147,10 @@ public final class TcpProxy implements AutoCloseable {
   }
 
   private void proxy(NetSocket inbound) {
+    if (refusing) {
+      inbound.close();
+      return;
+    }
     inbound.pause();
     client.connect(targetPort, targetHost).onComplete(ar -> {
       if (ar.failed()) {

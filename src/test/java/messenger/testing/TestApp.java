@@ -170,6 +170,16 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
     }
   }
 
+  /**
+   * The check {@code id} of a {@code /health} answer: {@code rabbitmq} (publisher and chat-log reader), {@code rooms},
+   * {@code logouts} (their readers). Found by id: the order of the checks is the health-check library's.
+   */
+  public static JsonObject healthCheck(JsonObject health, String id) {
+    return health.getJsonArray("checks").stream().map(JsonObject.class::cast)
+      .filter(check -> id.equals(check.getString("id"))).findFirst()
+      .orElseThrow(() -> new AssertionError("no check '" + id + "' in " + health.encode()));
+  }
+
   /** Stops the app (once: a later {@link #close()} only deletes); the exchange and stream stay. */
   public void stop() {
     if (stopped) {
