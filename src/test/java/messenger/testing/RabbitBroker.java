@@ -158,7 +158,7 @@ public final class RabbitBroker implements BeforeAllCallback, ExecutionCondition
    */
   public static long firstOffset(String stream) throws Exception {
     Exception last = null;
-    for (int attempt = 0; attempt < 5; attempt++) {
+    for (int attempt = 0; attempt < 15; attempt++) { // it has taken more than 10 s (several fresh consumers in a row)
       try (Connection connection = connect()) {
         Channel channel = connection.createChannel();
         channel.basicQos(1);
