@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The benchmark. In one run: the start-up of the Messenger fat jar beside a bare Vert.x HTTP server; then
+ * The benchmark. In one run: the start-up of the Messenger fat jar beside a bare Vert.x HTTP server ({@link Startup};
+ * alone with {@code --startup-only}); then
  * for each peer (Messenger, Web-STOMP, a bare Vert.x broadcaster) light load, optionally the latency by hop
  * ({@code --profile}), and for each number of receivers N the idle memory per client and the knee: the
  * largest delivered rate with p99 ≤ 100 ms and nothing lost; then the ingest step (N = 10, many senders);
@@ -82,9 +83,9 @@ public final class Bench {
       .put("settings", options.toJson());
     JsonObject peers = new JsonObject();
     report.put("peers", peers);
-    boolean oneStep = options.historyOnly || options.roomsOnly;
-    if (options.startupRuns > 0 && options.peers.contains("messenger") && !oneStep) {
-      report.put("startup", Startup.measure(options, vertx, brokerPid));
+    boolean oneStep = options.historyOnly || options.roomsOnly || options.startupOnly;
+    if (options.startupRuns > 0 && options.peers.contains("messenger") && (!oneStep || options.startupOnly)) {
+      report.put("startup", Startup.measure(options, vertx));
     }
     for (String name : oneStep ? List.<String>of() : options.peers) {
       JsonObject result = new JsonObject();
@@ -115,10 +116,10 @@ public final class Bench {
     if (options.profile && !oneStep) {
       report.put("brokerProbe", BrokerProbe.measure(options));
     }
-    if (options.history && options.peers.contains("messenger") && !options.roomsOnly) {
+    if (options.history && options.peers.contains("messenger") && !options.roomsOnly && !options.startupOnly) {
       report.put("history", HistoryStep.run(this, options, vertx));
     }
-    if (options.rooms && options.peers.contains("messenger") && !options.historyOnly) {
+    if (options.rooms && options.peers.contains("messenger") && !options.historyOnly && !options.startupOnly) {
       report.put("rooms", RoomsStep.run(this, options, vertx));
     }
     report.put("finished", Instant.now().toString());

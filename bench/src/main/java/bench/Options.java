@@ -47,6 +47,9 @@ final class Options {
 
   // Start-up, side by side with a bare Vert.x HTTP server (item 5).
   int startupRuns = 5;
+  boolean startupOnly = false;
+  /** Each jar also with an AppCDS archive of its own, reported apart. */
+  boolean startupCds = true;
 
   // Ingest (item 3).
   boolean ingest = true;
@@ -123,6 +126,8 @@ final class Options {
     o.noisyCores = number(map, "noisy-cores", o.noisyCores);
     o.awaitQuietSeconds = number(map, "await-quiet", o.awaitQuietSeconds);
     o.startupRuns = integer(map, "startup-runs", o.startupRuns);
+    o.startupOnly = bool(map, "startup-only", o.startupOnly);
+    o.startupCds = bool(map, "startup-cds", o.startupCds);
     o.ingest = bool(map, "ingest", o.ingest);
     o.ingestReceivers = integer(map, "ingest-receivers", o.ingestReceivers);
     o.ingestUserRate = number(map, "ingest-user-rate", o.ingestUserRate);
@@ -204,6 +209,7 @@ final class Options {
       .put("p99LimitMs", Bench.P99_LIMIT_MICROS / 1000).put("retriesOfAFailedStep", retries).put("appJvm", appJvm)
       .put("kneePrecision", kneePrecision).put("kneeRepeats", kneeRepeats).put("noisyCores", noisyCores).put("awaitQuietSeconds", awaitQuietSeconds)
       .put("quietSampleSeconds", quietSampleSeconds).put("startupRuns", startupRuns)
+      .put("startupCds", startupCds)
       .put("ingest", ingest ? new JsonObject().put("receivers", ingestReceivers).put("userRate", ingestUserRate)
         .put("appRateLimit", ingestLimit).put("appRateBurst", ingestBurst).put("startSends", ingestStart)
         .put("httpConnections", ingestConnections).put("stompSenders", stompSenders) : null)

@@ -55,7 +55,12 @@ final class Servers {
   }
 
   private static Server messenger(Options options, Vertx vertx, Limits limits) throws Exception {
-    return messenger(options, vertx, limits, "bench-" + RUN_ID + "-" + STARTS.incrementAndGet(), new JsonObject());
+    return messenger(options, vertx, limits, List.of());
+  }
+
+  /** Messenger on a chat of its own, the JVM given {@code jvm} after {@code --app-jvm}. */
+  static Server messenger(Options options, Vertx vertx, Limits limits, List<String> jvm) throws Exception {
+    return messenger(options, vertx, limits, "bench-" + RUN_ID + "-" + STARTS.incrementAndGet(), new JsonObject(), jvm);
   }
 
   /**
@@ -63,6 +68,11 @@ final class Servers {
    * server is closed), {@code conf} merged over the bench's own settings.
    */
   static Server messenger(Options options, Vertx vertx, Limits limits, String exchange, JsonObject extra) throws Exception {
+    return messenger(options, vertx, limits, exchange, extra, List.of());
+  }
+
+  private static Server messenger(Options options, Vertx vertx, Limits limits, String exchange, JsonObject extra,
+                                  List<String> jvm) throws Exception {
     int port = Bench.freePort();
     int monitoringPort = Bench.freePort();
     String stream = exchange + ".log";
@@ -75,6 +85,7 @@ final class Servers {
     Path jar = Path.of(options.appJar).toAbsolutePath();
     List<String> command = new ArrayList<>(List.of("java"));
     command.addAll(jvmArgs(options));
+    command.addAll(jvm);
     command.addAll(List.of("-jar", jar.toString(), "-conf", conf.encode()));
     ProcessBuilder builder = new ProcessBuilder(command).directory(new File(options.appDir))
       .redirectErrorStream(true).redirectOutput(logFile(options, "messenger.log"));
@@ -94,7 +105,7 @@ final class Servers {
 
   /** Messenger on a chat of its own, {@code extra} merged over the bench's settings. */
   static Server messenger(Options options, Vertx vertx, Limits limits, JsonObject extra) throws Exception {
-    return messenger(options, vertx, limits, "bench-" + RUN_ID + "-" + STARTS.incrementAndGet(), extra);
+    return messenger(options, vertx, limits, "bench-" + RUN_ID + "-" + STARTS.incrementAndGet(), extra, List.of());
   }
 
   /** The exchanges of Messenger's chat {@code exchange}: its own and presence's. */
@@ -102,12 +113,16 @@ final class Servers {
     return List.of(exchange, exchange + ".presence");
   }
 
-  /** A bare Vert.x HTTP server (bench/target/bare-http.jar, {@link BareHttpServer}), timed to its first 200. */
-  static Server bareHttp(Options options, Vertx vertx) throws Exception {
+  /**
+   * A bare Vert.x HTTP server (bench/target/bare-http.jar, {@link BareHttpServer}), timed to its first 200; the JVM
+   * given {@code jvm} after {@code --app-jvm}.
+   */
+  static Server bareHttp(Options options, Vertx vertx, List<String> jvm) throws Exception {
     int port = Bench.freePort();
     Path jar = benchJar().resolveSibling("bare-http.jar");
     List<String> command = new ArrayList<>(List.of("java"));
     command.addAll(jvmArgs(options));
+    command.addAll(jvm);
     command.addAll(List.of("-jar", jar.toString(), Integer.toString(port)));
     long start = System.nanoTime();
     Process process = new ProcessBuilder(command).redirectErrorStream(true)

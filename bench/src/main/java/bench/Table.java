@@ -177,6 +177,17 @@ final class Table {
     out.append(String.format("Start-up, JVM start to first 200, median of %d starts each (min-max): Messenger fat jar to /health %d ms (%d-%d), bare Vert.x HTTP server jar %d ms (%d-%d): ratio %.2fx%n",
       m.getJsonArray("runs").size(), m.getLong("median"), m.getLong("min"), m.getLong("max"), b.getLong("median"),
       b.getLong("min"), b.getLong("max"), startup.getDouble("ratio")));
+    JsonObject cds = startup.getJsonObject("cds");
+    if (cds != null) {
+      JsonObject mc = cds.getJsonObject("messengerMs");
+      JsonObject bc = cds.getJsonObject("bareVertxHttpMs");
+      out.append(String.format("  each with its own AppCDS archive (-XX:SharedArchiveFile, same rounds): Messenger %d ms (%d-%d), bare %d ms (%d-%d): ratio %.2fx (%.2fx the bare jar without)%n",
+        mc.getLong("median"), mc.getLong("min"), mc.getLong("max"), bc.getLong("median"), bc.getLong("min"), bc.getLong("max"),
+        cds.getDouble("ratioToBareWithCds"), cds.getDouble("ratioToBarePlain")));
+    }
+    out.append("  machine before each round (load1 / others' cores): ").append(startup.getJsonArray("load").stream()
+      .map(JsonObject.class::cast).map(l -> String.format("%.2f / %.2f", l.getDouble("loadAverage1m"), l.getDouble("otherCores")))
+      .collect(java.util.stream.Collectors.joining(", "))).append('\n');
   }
 
   private static void section(StringBuilder out, String title, List<String> names, List<Row> rows,
