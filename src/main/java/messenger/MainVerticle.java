@@ -25,11 +25,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Reads the configuration, chooses the broker (starting the embedded one for a first try, see {@link Broker}),
- * then deploys {@link RabbitVerticle}, {@link PresenceVerticle}, {@link LogoutVerticle} and {@link RoomsVerticle} (one each),
- * {@code http.instances} {@link HttpVerticle}s and the management server ({@link Monitoring}), each given the
+ * then deploys {@link RabbitVerticle}, {@link PresenceVerticle}, {@link LogoutVerticle}, {@link RoomsVerticle} (one each)
+ * and the management server ({@link Monitoring}) side by side, and once they have started, {@code http.instances}
+ * {@link HttpVerticle}s, each given the
  * {@link Settings} (and the broker) in its constructor. Two things every request's session is checked against are
  * kept by one verticle and read by the web verticles without asking it: who holds each name ({@link NameHolders},
  * by presence), which logins ended ({@link EndedLogins}, by the logout verticle) and which rooms exist
@@ -83,17 +85,20 @@ public class MainVerticle extends VerticleBase {
     return vertx.executeBlocking(() -> Broker.choose(settings.rabbit()))
       .compose(chosen -> {
         broker = chosen;
-        return vertx.deployVerticle(new RabbitVerticle(settings, chosen));
+        // Side by side: each opens its own connection and reads its own log, and none needs another to start.
+        // The management server too: its /health says DOWN until they read.
+        return Future.all(List.of(
+          vertx.deployVerticle(new RabbitVerticle(settings, chosen)),
+          vertx.deployVerticle(new PresenceVerticle(settings, chosen, names)),
+          // Before the web verticles: a session that logged out before this instance started must be refused at once.
+          vertx.deployVerticle(new LogoutVerticle(settings, chosen, ended)),
+          // Before the web verticles: a room created before this instance started must be known at its first request.
+          vertx.deployVerticle(new RoomsVerticle(settings, chosen, rooms)),
+          vertx.deployVerticle(new Monitoring(settings)),
+          namesReady));
       })
-      .compose(id -> vertx.deployVerticle(new PresenceVerticle(settings, broker, names)))
-      // Before the web verticles: a session that logged out before this instance started must be refused at once.
-      .compose(id -> vertx.deployVerticle(new LogoutVerticle(settings, broker, ended)))
-      // Before the web verticles: a room created before this instance started must be known at its first request.
-      .compose(id -> vertx.deployVerticle(new RoomsVerticle(settings, broker, rooms)))
-      .compose(id -> namesReady)
       .compose(ready -> vertx.deployVerticle(() -> new HttpVerticle(settings, ended, names, rooms),
         new DeploymentOptions().setInstances(settings.http().instances())))
-      .compose(id -> vertx.deployVerticle(new Monitoring(settings)))
       .onSuccess(id -> log.info("Messenger is ready on http://localhost:{}/", settings.http().port()))
       .onFailure(err -> stopBroker());
   }
