@@ -32,7 +32,8 @@ final class Pages {
   private final Vertx vertx;
   private final NameHolders names;
   private final DeliveryOptions logoutTimeout;
-  private final HandlebarsTemplateEngine templates;
+  /** Made at the first page rendered, not on the start path: /health and the API never need it. */
+  private HandlebarsTemplateEngine templates;
   private final JsonObject limits;
   private final boolean nameLogin;
   /** Null when no OpenID Connect provider is configured. */
@@ -47,7 +48,6 @@ final class Pages {
     this.oidc = provider == null ? null : new OidcLogin(provider, names, this);
     this.nameLogin = settings.auth().nameLogin();
     this.logoutTimeout = new DeliveryOptions(Bus.LOCAL).setSendTimeout(settings.rabbit().confirmTimeoutMs() + 2000);
-    this.templates = HandlebarsTemplateEngine.create(vertx);
     this.limits = new JsonObject()
       .put("text", settings.chat().maxTextLength())
       .put("name", Names.MAX_LENGTH)
@@ -160,6 +160,9 @@ final class Pages {
   }
 
   private void render(RoutingContext ctx, int status, String page, JsonObject data) {
+    if (templates == null) { // on this verticle's event loop only
+      templates = HandlebarsTemplateEngine.create(vertx);
+    }
     templates.render(data.put("limits", limits), "templates/" + page + ".hbs")
       .onSuccess(html -> ctx.response().setStatusCode(status)
         .putHeader("Content-Type", "text/html; charset=utf-8")
