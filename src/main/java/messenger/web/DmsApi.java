@@ -1,12 +1,10 @@
 package messenger.web;
 
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import messenger.Addresses;
 import messenger.bus.Bus;
@@ -42,11 +40,9 @@ final class DmsApi {
     this.secret = secret;
   }
 
-  void mount(Router router, Handler<RoutingContext> body, Handler<RoutingContext> sameOrigin,
-             Handler<RoutingContext> requireUser) {
-    router.get("/dms").handler(requireUser).handler(this::list);
-    router.post("/dms").handler(body).handler(sameOrigin).handler(requireUser).handler(ChatApi::requireJson)
-      .handler(this::open);
+  void mount(UserRoutes routes) {
+    routes.get("/dms").handler(this::list);
+    routes.postJson("/dms").handler(this::open);
   }
 
   /** The signed-in person's account id; 403 for a name-only session. */

@@ -1,6 +1,5 @@
 package messenger.web;
 
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
@@ -8,7 +7,6 @@ import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import messenger.Addresses;
 import messenger.bus.Bus;
@@ -42,17 +40,14 @@ final class RoomsApi {
     this.rooms = rooms;
   }
 
-  void mount(Router router, Handler<RoutingContext> body, Handler<RoutingContext> sameOrigin,
-             Handler<RoutingContext> requireUser) {
-    router.get("/rooms").handler(requireUser).handler(this::list);
-    router.post("/rooms").handler(body).handler(sameOrigin).handler(requireUser).handler(ChatApi::requireJson)
-      .handler(this::create);
-    router.get("/rooms/:name").handler(requireUser).handler(this::one);
-    router.put("/rooms/:name/topic").handler(body).handler(sameOrigin).handler(requireUser).handler(ChatApi::requireJson)
-      .handler(this::topic);
-    router.post("/rooms/:name/archive").handler(body).handler(sameOrigin).handler(requireUser).handler(this::archive);
-    router.post("/rooms/:name/join").handler(body).handler(sameOrigin).handler(requireUser).handler(ctx -> membership(ctx, true));
-    router.post("/rooms/:name/leave").handler(body).handler(sameOrigin).handler(requireUser).handler(ctx -> membership(ctx, false));
+  void mount(UserRoutes routes) {
+    routes.get("/rooms").handler(this::list);
+    routes.postJson("/rooms").handler(this::create);
+    routes.get("/rooms/:name").handler(this::one);
+    routes.putJson("/rooms/:name/topic").handler(this::topic);
+    routes.post("/rooms/:name/archive").handler(this::archive);
+    routes.post("/rooms/:name/join").handler(ctx -> membership(ctx, true));
+    routes.post("/rooms/:name/leave").handler(ctx -> membership(ctx, false));
   }
 
   /** The room named in the path; 404 when it is not a room's name. */
