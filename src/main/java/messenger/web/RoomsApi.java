@@ -1,10 +1,8 @@
 package messenger.web;
 
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.RoutingContext;
@@ -76,7 +74,7 @@ final class RoomsApi {
 
   private void topic(RoutingContext ctx) {
     String name = named(ctx);
-    JsonObject json = parse(ctx.body().buffer());
+    JsonObject json = UserRoutes.jsonObject(ctx);
     if (!json.containsKey("topic")) {
       throw new ApiError(400, "invalid_topic", "Say the new topic: {\"topic\": \"…\"} (\"\" for none).");
     }
@@ -113,8 +111,8 @@ final class RoomsApi {
     return session.isEmpty() ? Sessions.user(ctx) : session;
   }
 
-  /** What a refusal of RoomsVerticle is answered with. */
-  private static ApiError refusal(Throwable err) {
+  /** What a refusal of RoomsVerticle (rooms and direct messages) is answered with. */
+  static ApiError refusal(Throwable err) {
     return err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE
       ? new ApiError(re.failureCode(), switch (re.failureCode()) {
           case 403 -> "not_allowed";
@@ -147,7 +145,7 @@ final class RoomsApi {
   }
 
   private void create(RoutingContext ctx) {
-    JsonObject json = parse(ctx.body().buffer());
+    JsonObject json = UserRoutes.jsonObject(ctx);
     String name = json.getValue("name") instanceof String n ? n : null;
     if (!Room.isValidName(name)) {
       throw new ApiError(400, "invalid_name",
@@ -161,16 +159,5 @@ final class RoomsApi {
         ctx.json(new JsonObject().put("name", name));
       })
       .onFailure(err -> ctx.fail(refusal(err)));
-  }
-
-  private static JsonObject parse(Buffer body) {
-    try {
-      if (body != null && Json.decodeValue(body) instanceof JsonObject json) {
-        return json;
-      }
-    } catch (RuntimeException e) {
-      // answered below
-    }
-    throw new ApiError(400, "malformed_json", "The body is not a JSON object.");
   }
 }

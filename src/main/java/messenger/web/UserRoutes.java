@@ -1,6 +1,9 @@
 package messenger.web;
 
 import io.vertx.core.Handler;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Route;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -44,6 +47,19 @@ final class UserRoutes {
   /** A write that takes a JSON body. */
   Route putJson(String path) {
     return write(router.put(path)).handler(UserRoutes::requireJson);
+  }
+
+  /** The body of a JSON write as an object; 400 {@code malformed_json} when it is not one. */
+  static JsonObject jsonObject(RoutingContext ctx) {
+    Buffer body = ctx.body().buffer();
+    try {
+      if (body != null && Json.decodeValue(body) instanceof JsonObject json) {
+        return json;
+      }
+    } catch (RuntimeException e) {
+      // answered below
+    }
+    throw new ApiError(400, "malformed_json", "The body is not a JSON object.");
   }
 
   private Route write(Route route) {
