@@ -136,10 +136,13 @@ public record Settings(Http http, Monitoring monitoring, Rabbit rabbit, Chat cha
 
   /**
    * @param createPerMinute rooms one session may create per minute, {@code createBurst} at once (beyond: 429)
+   * @param openDmPerMinute new direct messages one person may open per minute, {@code openDmBurst} at once (beyond:
+   *                        429); opening one that exists writes nothing and is not counted
    * @param historyRooms    the rooms whose newest {@code chat.historySize} messages an instance keeps in memory: the
    *                        most recently active ones; the history of the others is read from the stream
    */
-  public record Rooms(double createPerMinute, int createBurst, int historyRooms) {
+  public record Rooms(double createPerMinute, int createBurst, double openDmPerMinute, int openDmBurst,
+                      int historyRooms) {
   }
 
   /**
@@ -280,6 +283,8 @@ public record Settings(Http http, Monitoring monitoring, Rabbit rabbit, Chat cha
       new Rooms(
         rooms.get("createPerMinute", Number.class).doubleValue(),
         Math.max(1, rooms.getInt("createBurst")),
+        rooms.get("openDmPerMinute", Number.class).doubleValue(),
+        Math.max(1, rooms.getInt("openDmBurst")),
         Math.max(1, rooms.getInt("historyRooms"))),
       auth(auth));
   }

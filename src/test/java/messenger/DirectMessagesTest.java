@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 
@@ -215,6 +216,35 @@ class DirectMessagesTest {
     assertError(eve.post("/dms", "application/json", "not json"), 400, "malformed_json");
     assertError(eve.post("/dms", "text/plain", "{}"), 415, "unsupported_media_type");
     assertThat(new User(app.baseUrl(), "nobody").get("/dms").statusCode()).isEqualTo(401);
+  }
+
+  @Test
+  void openingNewConversationsTooFastIs429AndHarmsNobodyElse() throws Exception {
+    User flooder = provider.signIn(app.baseUrl(), unique("flood"));
+    User other = provider.signIn(app.baseUrl(), unique("other"));
+    List<User> people = new ArrayList<>();
+    List<BridgeClient> tabs = new ArrayList<>();
+    try {
+      for (int i = 0; i < 7; i++) { // online: a conversation is opened with someone online now
+        User person = provider.signIn(app.baseUrl(), unique("p" + i));
+        people.add(person);
+        tabs.add(app.bridge(person));
+      }
+      // rooms.openDmBurst (5) at once, then rooms.openDmPerMinute: each new one is written to the room log for good.
+      List<Integer> statuses = new ArrayList<>();
+      for (User person : people.subList(0, 6)) {
+        statuses.add(await("a conversation with " + person.name).atMost(Duration.ofSeconds(10))
+          .until(() -> open(flooder, person.name), res -> res.statusCode() != 404).statusCode());
+      }
+      assertThat(statuses).startsWith(201, 201, 201, 201, 201).contains(429);
+      assertError(open(flooder, people.get(6).name), 429, "too_fast");
+      // One that exists writes nothing: it still opens, as does another person's new one.
+      assertThat(open(flooder, people.get(0).name).statusCode()).isEqualTo(200);
+      assertThat(openWith(other, people.get(6).name).getJsonObject("with").getString("name")).isEqualTo(people.get(6).name);
+      assertThat(flooder.send("still here").statusCode()).isEqualTo(202);
+    } finally {
+      tabs.forEach(BridgeClient::close);
+    }
   }
 
   @Test

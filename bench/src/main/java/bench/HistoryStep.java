@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
@@ -89,30 +90,35 @@ final class HistoryStep {
     return group.stop();
   }
 
-  /** The fan-out knee at N, without readers and then with scrollers reading back all the while. */
+  /** The fan-out knee at N, without readers and then with scrollers reading back all the while, at each scroll rate. */
   private static JsonObject knees(Bench bench, Options options, Vertx vertx, MessengerPeer peer, long from, long to)
     throws Exception {
-    JsonObject knees = new JsonObject().put("n", options.historyKneeN).put("scrollers", options.historyScrollers)
-      .put("scrollRate", options.historyScrollRate);
+    JsonObject knees = new JsonObject().put("n", options.historyKneeN).put("scrollers", options.historyScrollers);
+    JsonArray withReaders = new JsonArray();
     try (Fleet fleet = Fleet.openSendersOnly(vertx, peer, options)) {
       fleet.openReceivers(options.historyKneeN);
       Bench.log("   history knee: N=%d receivers connected", options.historyKneeN);
-      knees.put("withoutReaders", knee(bench, options, fleet, "N=" + options.historyKneeN));
-      try (HistoryReaders scrollers = HistoryReaders.open(vertx, peer, options.historyScrollers, options.historyLimit, from, to)) {
-        scrollers.start(HistoryReaders.Direction.BEFORE, Bench.micros(), Long.MAX_VALUE, options.historyScrollRate);
-        long started = Bench.micros();
-        JsonObject with = knee(bench, options, fleet, "N=" + options.historyKneeN + " + " + options.historyScrollers + " scrolling");
-        long ended = Bench.micros();
-        JsonObject reading = scrollers.stop();
-        // Their own pages per second over the whole search, for context.
-        reading.put("pagesPerSec", Bench.round(reading.getLong("pages") / ((ended - started) / 1e6), 1));
-        knees.put("withReaders", with.put("readers", reading));
+      JsonObject without = knee(bench, options, fleet, "N=" + options.historyKneeN);
+      knees.put("withoutReaders", without).put("withReaders", withReaders);
+      for (double rate : options.historyScrollRates) {
+        try (HistoryReaders scrollers = HistoryReaders.open(vertx, peer, options.historyScrollers, options.historyLimit, from, to)) {
+          scrollers.start(HistoryReaders.Direction.BEFORE, Bench.micros(), Long.MAX_VALUE, rate);
+          long started = Bench.micros();
+          JsonObject with = knee(bench, options, fleet,
+            "N=" + options.historyKneeN + " + " + options.historyScrollers + " scrolling at " + rate + " pages/s");
+          long ended = Bench.micros();
+          JsonObject reading = scrollers.stop();
+          // Their own pages per second over the whole search, for context.
+          reading.put("pagesPerSec", Bench.round(reading.getLong("pages") / ((ended - started) / 1e6), 1));
+          with.put("scrollRate", rate).put("readers", reading);
+          Double withKnee = delivered(with);
+          Double withoutKnee = delivered(without);
+          if (withKnee != null && withoutKnee != null && withoutKnee > 0) {
+            with.put("ratio", Bench.round(withKnee / withoutKnee, 3));
+          }
+          withReaders.add(with);
+        }
       }
-    }
-    Double without = delivered(knees.getJsonObject("withoutReaders"));
-    Double with = delivered(knees.getJsonObject("withReaders"));
-    if (without != null && with != null && without > 0) {
-      knees.put("ratio", Bench.round(with / without, 3));
     }
     return knees;
   }

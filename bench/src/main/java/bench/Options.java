@@ -80,8 +80,11 @@ final class Options {
   boolean historyKnee = true;
   int historyKneeN = 500;
   int historyScrollers = 20;
-  /** Pages a second each scroller asks during the knee (the app's default per-session limit); 0: as fast as answered. */
-  double historyScrollRate = 10;
+  /**
+   * Pages a second each scroller asks, one knee for each: 2, a person flicking back without a pause; 10, the app's
+   * default per-session limit; 0: as fast as answered.
+   */
+  List<Double> historyScrollRates = List.of(2.0, 10.0);
 
   // Latency by hop (item 1).
   boolean profile = false;
@@ -150,7 +153,7 @@ final class Options {
     o.historyKnee = bool(map, "history-knee", o.historyKnee);
     o.historyKneeN = integer(map, "history-knee-n", o.historyKneeN);
     o.historyScrollers = integer(map, "history-scrollers", o.historyScrollers);
-    o.historyScrollRate = number(map, "history-scroll-rate", o.historyScrollRate);
+    if (map.containsKey("history-scroll-rate")) o.historyScrollRates = List.of(map.get("history-scroll-rate").split(",")).stream().map(Double::parseDouble).toList();
     o.profile = bool(map, "profile", o.profile);
     o.profileSeconds = number(map, "profile-seconds", o.profileSeconds);
     o.profileRate = integer(map, "profile-rate", o.profileRate);
@@ -218,7 +221,7 @@ final class Options {
       .put("history", history ? new JsonObject().put("only", historyOnly).put("messages", historyMessages)
         .put("readers", new JsonArray(new ArrayList<>(historyReaders))).put("seconds", historySeconds).put("limit", historyLimit)
         .put("knee", historyKnee).put("kneeN", historyKneeN).put("scrollers", historyScrollers)
-          .put("scrollRate", historyScrollRate) : null)
+          .put("scrollRates", new JsonArray(new ArrayList<>(historyScrollRates))) : null)
       .put("profile", profile ? new JsonObject().put("seconds", profileSeconds).put("rate", profileRate) : null)
       .put("rabbitmqUri", rabbitmqUri.replaceAll("//[^@]*@", "//")).put("stompPort", stompPort);
   }

@@ -140,14 +140,18 @@ final class Table {
     out.append("targets: p99 <= 50 ms with 1 reader, <= 250 ms with 20\n");
     JsonObject knee = history.getJsonObject("knee");
     if (knee != null) {
-      out.append(String.format("fan-out knee at N = %d: without readers %s deliveries/s (p99 %s ms), with %d readers scrolling back (%s) %s (p99 %s ms): %sx (target >= 0.90x); the readers meanwhile: %s pages/s, p99 %s ms, not 200: %s%n",
+      out.append(String.format("fan-out knee at N = %d without readers: %s deliveries/s (p99 %s ms); with %d readers scrolling back (target >= 0.90x):%n",
         knee.getInteger("n"), format(at(knee, "withoutReaders", "knee", "deliveredPerSec")),
-        format(at(knee, "withoutReaders", "knee", "latencyMs", "p99")), knee.getInteger("scrollers"),
-        knee.getDouble("scrollRate", 0.0) > 0 ? "each at most " + format(knee.getDouble("scrollRate")) + " pages/s" : "each as fast as answered",
-        format(at(knee, "withReaders", "knee", "deliveredPerSec")), format(at(knee, "withReaders", "knee", "latencyMs", "p99")),
-        format(at(knee, "ratio")), format(at(knee, "withReaders", "readers", "pagesPerSec")),
-        format(at(knee, "withReaders", "readers", "latencyMs", "p99")),
-        object(knee, "withReaders", "readers", "notOk") == null ? "-" : object(knee, "withReaders", "readers", "notOk").encode()));
+        format(at(knee, "withoutReaders", "knee", "latencyMs", "p99")), knee.getInteger("scrollers")));
+      for (Object entry : knee.getJsonArray("withReaders", new JsonArray())) {
+        JsonObject with = (JsonObject) entry;
+        JsonObject notOk = object(with, "readers", "notOk");
+        out.append(String.format("  %s: %s deliveries/s (p99 %s ms): %sx; the readers meanwhile: %s pages/s, p99 %s ms, not 200: %s%n",
+          with.getDouble("scrollRate", 0.0) > 0 ? "each at most " + format(with.getDouble("scrollRate")) + " pages/s" : "each as fast as answered",
+          format(at(with, "knee", "deliveredPerSec")), format(at(with, "knee", "latencyMs", "p99")), format(at(with, "ratio")),
+          format(at(with, "readers", "pagesPerSec")), format(at(with, "readers", "latencyMs", "p99")),
+          notOk == null || notOk.isEmpty() ? "-" : notOk.encode()));
+      }
     }
   }
 

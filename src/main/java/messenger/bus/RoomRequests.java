@@ -30,9 +30,10 @@ public final class RoomRequests {
   }
 
   /**
-   * Open the direct message {@code dm} (its id and members already checked) for its member {@code by}: answered with
-   * a {@link DmOpened} of the direct message as every instance will know it (the one recorded first, should it
-   * exist already) once this instance has read it from the room log, or failed with {@code 503}.
+   * Open the direct message {@code dm} (its id and members already checked) for its member {@code by} (their
+   * account id, whose new ones are limited): answered with a {@link DmOpened} of the direct message as every
+   * instance will know it (the one recorded first, should it exist already) once this instance has read it from the
+   * room log, or failed with {@code 429} (opening new ones too fast) or {@code 503}.
    */
   public record OpenDm(messenger.rooms.DirectMessage dm, String by) implements Bus.Message {
   }

@@ -31,6 +31,10 @@ import java.util.UUID;
  * to everyone with who set it); only the room's creator may archive it (their name: a signed-in person's name is
  * theirs alone, and a name-only creator is known by nothing else), and {@code general} never. An unknown room is
  * 404, an archived one 410. They are limited per session like creations, counted apart from them.
+ *
+ * <p>Direct messages are recorded in the same log; a person (their account) opening new ones too fast is refused
+ * (429): each is kept for good and read by every instance at start-up. Opening one that exists writes nothing and
+ * is not counted.
  */
 public class RoomsVerticle extends VerticleBase {
 
@@ -49,6 +53,8 @@ public class RoomsVerticle extends VerticleBase {
   private final Map<String, RateLimiter> limits = new HashMap<>();
   /** Topic changes and archives per session. */
   private final Map<String, RateLimiter> changeLimits = new HashMap<>();
+  /** New direct messages per account. */
+  private final Map<String, RateLimiter> dmLimits = new HashMap<>();
   private RoomLog roomLog;
 
   /** {@code rooms}: kept here, read by the web verticles. */
@@ -70,6 +76,7 @@ public class RoomsVerticle extends VerticleBase {
       long now = System.currentTimeMillis();
       limits.values().removeIf(limiter -> limiter.isFull(now));
       changeLimits.values().removeIf(limiter -> limiter.isFull(now));
+      dmLimits.values().removeIf(limiter -> limiter.isFull(now));
     });
     // Pages learn of a change at once and ask GET /rooms again (read whole at start-up: no page listens yet).
     return roomLog.start(event -> {
@@ -94,11 +101,14 @@ public class RoomsVerticle extends VerticleBase {
     return roomLog.stop();
   }
 
-  /** Whether the session may write one more event now (creations and changes each have a limiter of their own). */
+  /** Whether the session may write one more room event now (creations and changes each have a limiter of their own). */
   private boolean allowed(Map<String, RateLimiter> limiters, String session, long now) {
     Settings.Rooms limitsOf = settings.rooms();
-    return limiters.computeIfAbsent(session,
-      s -> new RateLimiter(limitsOf.createPerMinute() / 60.0, limitsOf.createBurst(), now)).tryAcquire(now);
+    return allowed(limiters, session, limitsOf.createPerMinute(), limitsOf.createBurst(), now);
+  }
+
+  private static boolean allowed(Map<String, RateLimiter> limiters, String key, double perMinute, int burst, long now) {
+    return limiters.computeIfAbsent(key, k -> new RateLimiter(perMinute / 60.0, burst, now)).tryAcquire(now);
   }
 
   private void create(Message<CreateRoom> request) {
@@ -214,6 +224,11 @@ public class RoomsVerticle extends VerticleBase {
     DirectMessage known = rooms.dms().get(dm.id());
     if (known != null) {
       request.reply(new DmOpened(known));
+      return;
+    }
+    Settings.Rooms limitsOf = settings.rooms();
+    if (!allowed(dmLimits, request.body().by(), limitsOf.openDmPerMinute(), limitsOf.openDmBurst(), System.currentTimeMillis())) {
+      request.fail(TOO_FAST, "You are opening conversations too fast; wait a minute.");
       return;
     }
     roomLog.append(RoomEvent.opened(UUID.randomUUID().toString(), dm, request.body().by()))

@@ -1,6 +1,5 @@
 package messenger.web;
 
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.ReplyException;
@@ -45,38 +44,22 @@ final class ChatApi {
     this.rooms = rooms;
   }
 
-  void mount(Router router, Handler<RoutingContext> body, Handler<RoutingContext> sameOrigin,
-             Handler<RoutingContext> requireUser) {
-    // Its failure handler sees every failure of POST /send.
-    // A route of its own: vertx-web wants the body handler first on a route.
+  void mount(Router router, UserRoutes routes) {
+    // A route of its own, before the body is read: vertx-web wants the body handler first on a route.
     router.post("/send").handler(ChatApi::arrived);
-    router.post("/send").handler(body).handler(sameOrigin).handler(requireUser).handler(ChatApi::requireJson)
-      .handler(this::send)
+    // Its failure handler sees every failure of POST /send.
+    routes.postJson("/send").handler(this::send)
       .failureHandler(ctx -> {
         metrics.refused(ApiError.of(ctx).error);
         ctx.next();
       });
-    router.get("/history").handler(requireUser).handler(this::history);
+    routes.get("/history").handler(this::history);
   }
 
   /** When the request arrived, for the first hop's timer. */
   private static void arrived(RoutingContext ctx) {
     ctx.put(ARRIVED, System.nanoTime());
     ctx.next();
-  }
-
-  /**
-   * 415 unless the body is JSON. Media types are case-insensitive (RFC 9110), which vertx-web's
-   * {@code route.consumes} (5.0.7) does not honour: it refused {@code APPLICATION/JSON}.
-   */
-  static void requireJson(RoutingContext ctx) {
-    String type = ctx.request().getHeader("Content-Type");
-    String media = type == null ? "" : type.split(";", 2)[0].strip();
-    if (media.equalsIgnoreCase("application/json")) {
-      ctx.next();
-    } else {
-      ctx.fail(ApiError.standard(415));
-    }
   }
 
   private void send(RoutingContext ctx) {

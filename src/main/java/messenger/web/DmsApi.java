@@ -1,12 +1,8 @@
 package messenger.web;
 
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import messenger.Addresses;
 import messenger.bus.Bus;
@@ -22,7 +18,8 @@ import messenger.rooms.Rooms;
  * account id>"}} opens the conversation with someone signed in and online (or returns the one that exists): 201 for a
  * new one, 200 for one that existed, both {@code {"id", "with": {"id", "name"}, "createdAt"}}; 400 {@code invalid_person}
  * (not a name nor an account id), {@code not_signed_in} (online without an account) or {@code self}; 404
- * {@code unknown_person} (nobody by that name or id is signed in now). {@code GET /dms} lists the session's
+ * {@code unknown_person} (nobody by that name or id is signed in now); 429 {@code too_fast} when the person opens new
+ * ones too fast (see {@link messenger.rooms.RoomsVerticle}). {@code GET /dms} lists the session's
  * conversations, newest first: {@code {"dms": [...]}}. A name-only session gets 403 {@code accounts_only} from both.
  * The conversations are read from the room log, so they are the same on every instance and after a restart.
  */
@@ -42,11 +39,9 @@ final class DmsApi {
     this.secret = secret;
   }
 
-  void mount(Router router, Handler<RoutingContext> body, Handler<RoutingContext> sameOrigin,
-             Handler<RoutingContext> requireUser) {
-    router.get("/dms").handler(requireUser).handler(this::list);
-    router.post("/dms").handler(body).handler(sameOrigin).handler(requireUser).handler(ChatApi::requireJson)
-      .handler(this::open);
+  void mount(UserRoutes routes) {
+    routes.get("/dms").handler(this::list);
+    routes.postJson("/dms").handler(this::open);
   }
 
   /** The signed-in person's account id; 403 for a name-only session. */
@@ -69,7 +64,7 @@ final class DmsApi {
 
   private void open(RoutingContext ctx) {
     String me = account(ctx);
-    Object raw = parse(ctx.body().buffer()).getValue("with");
+    Object raw = UserRoutes.jsonObject(ctx).getValue("with");
     String with = raw instanceof String s ? s.strip() : null;
     if (with == null || with.isEmpty() || with.length() > MAX_WITH) {
       throw new ApiError(400, "invalid_person", "Say whom to write to: 'with' is their name or account id.");
@@ -91,7 +86,7 @@ final class DmsApi {
         ctx.response().setStatusCode(201).putHeader("Cache-Control", "no-store");
         ctx.json(reply.body().dm().toJson(me));
       })
-      .onFailure(err -> ctx.fail(ApiError.standard(503)));
+      .onFailure(err -> ctx.fail(RoomsApi.refusal(err)));
   }
 
   /**
@@ -124,16 +119,5 @@ final class DmsApi {
         + "between people signed in with an account.");
     }
     throw new ApiError(404, "unknown_person", "Nobody called “" + with + "” is signed in right now.");
-  }
-
-  private static JsonObject parse(Buffer body) {
-    try {
-      if (body != null && Json.decodeValue(body) instanceof JsonObject json) {
-        return json;
-      }
-    } catch (RuntimeException e) {
-      // answered below
-    }
-    throw new ApiError(400, "malformed_json", "The body is not a JSON object.");
   }
 }

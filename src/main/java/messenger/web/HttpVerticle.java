@@ -20,7 +20,8 @@ import messenger.session.EndedLogins;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The HTTP server: pages ({@link Pages}), JSON routes ({@link ChatApi}, {@link RoomsApi}, {@link DmsApi}, {@link PresenceApi}), {@code /health} and
+ * The HTTP server: pages ({@link Pages}), JSON routes ({@link ChatApi}, {@link RoomsApi}, {@link DmsApi}, {@link PresenceApi},
+ * each route made by {@link UserRoutes} with the checks of its kind), {@code /health} and
  * the SockJS event-bus bridge ({@link BridgeSockets}), each mounted on one router, with the timeouts of
  * {@link ConnectionTimeouts}; metrics are on the management port ({@link Monitoring}), not here. Stateless apart
  * from the encrypted session cookie ({@link Sessions}) and this event loop's bridge sockets, so any number of
@@ -85,10 +86,11 @@ public class HttpVerticle extends VerticleBase {
     router.get("/health").handler(Monitoring.health(vertx));
     sessions.mount(router);
     new Pages(vertx, settings, names, provider).mount(router, body, sameOrigin);
-    new ChatApi(vertx, settings, metrics, rooms).mount(router, body, sameOrigin, sessions::requireUser);
-    new RoomsApi(vertx, rooms).mount(router, body, sameOrigin, sessions::requireUser);
-    new PresenceApi(vertx).mount(router, body, sameOrigin, sessions::requireUser);
-    new DmsApi(vertx, rooms, names, settings.session().secret()).mount(router, body, sameOrigin, sessions::requireUser);
+    UserRoutes routes = new UserRoutes(router, body, sameOrigin, sessions::requireUser);
+    new ChatApi(vertx, settings, metrics, rooms).mount(router, routes);
+    new RoomsApi(vertx, rooms).mount(routes);
+    new PresenceApi(vertx).mount(routes);
+    new DmsApi(vertx, rooms, names, settings.session().secret()).mount(routes);
     sockets.mount(router, sameOrigin, body, sessions::requireUser);
 
     router.errorHandler(404, ApiError::respond);

@@ -1,11 +1,9 @@
 package messenger.web;
 
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import messenger.Addresses;
 import messenger.bus.Bus;
@@ -25,10 +23,9 @@ final class PresenceApi {
     this.vertx = vertx;
   }
 
-  void mount(Router router, Handler<RoutingContext> body, Handler<RoutingContext> sameOrigin,
-             Handler<RoutingContext> requireUser) {
-    router.get("/presence").handler(requireUser).handler(this::online);
-    router.post("/typing").handler(body).handler(sameOrigin).handler(requireUser).handler(this::typing);
+  void mount(UserRoutes routes) {
+    routes.get("/presence").handler(this::online);
+    routes.post("/typing").handler(this::typing);
   }
 
   private void online(RoutingContext ctx) {

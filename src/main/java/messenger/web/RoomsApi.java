@@ -1,14 +1,10 @@
 package messenger.web;
 
-import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
-import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 import messenger.Addresses;
 import messenger.bus.Bus;
@@ -42,17 +38,14 @@ final class RoomsApi {
     this.rooms = rooms;
   }
 
-  void mount(Router router, Handler<RoutingContext> body, Handler<RoutingContext> sameOrigin,
-             Handler<RoutingContext> requireUser) {
-    router.get("/rooms").handler(requireUser).handler(this::list);
-    router.post("/rooms").handler(body).handler(sameOrigin).handler(requireUser).handler(ChatApi::requireJson)
-      .handler(this::create);
-    router.get("/rooms/:name").handler(requireUser).handler(this::one);
-    router.put("/rooms/:name/topic").handler(body).handler(sameOrigin).handler(requireUser).handler(ChatApi::requireJson)
-      .handler(this::topic);
-    router.post("/rooms/:name/archive").handler(body).handler(sameOrigin).handler(requireUser).handler(this::archive);
-    router.post("/rooms/:name/join").handler(body).handler(sameOrigin).handler(requireUser).handler(ctx -> membership(ctx, true));
-    router.post("/rooms/:name/leave").handler(body).handler(sameOrigin).handler(requireUser).handler(ctx -> membership(ctx, false));
+  void mount(UserRoutes routes) {
+    routes.get("/rooms").handler(this::list);
+    routes.postJson("/rooms").handler(this::create);
+    routes.get("/rooms/:name").handler(this::one);
+    routes.putJson("/rooms/:name/topic").handler(this::topic);
+    routes.post("/rooms/:name/archive").handler(this::archive);
+    routes.post("/rooms/:name/join").handler(ctx -> membership(ctx, true));
+    routes.post("/rooms/:name/leave").handler(ctx -> membership(ctx, false));
   }
 
   /** The room named in the path; 404 when it is not a room's name. */
@@ -81,7 +74,7 @@ final class RoomsApi {
 
   private void topic(RoutingContext ctx) {
     String name = named(ctx);
-    JsonObject json = parse(ctx.body().buffer());
+    JsonObject json = UserRoutes.jsonObject(ctx);
     if (!json.containsKey("topic")) {
       throw new ApiError(400, "invalid_topic", "Say the new topic: {\"topic\": \"…\"} (\"\" for none).");
     }
@@ -118,8 +111,8 @@ final class RoomsApi {
     return session.isEmpty() ? Sessions.user(ctx) : session;
   }
 
-  /** What a refusal of RoomsVerticle is answered with. */
-  private static ApiError refusal(Throwable err) {
+  /** What a refusal of RoomsVerticle (rooms and direct messages) is answered with. */
+  static ApiError refusal(Throwable err) {
     return err instanceof ReplyException re && re.failureType() == ReplyFailure.RECIPIENT_FAILURE
       ? new ApiError(re.failureCode(), switch (re.failureCode()) {
           case 403 -> "not_allowed";
@@ -152,7 +145,7 @@ final class RoomsApi {
   }
 
   private void create(RoutingContext ctx) {
-    JsonObject json = parse(ctx.body().buffer());
+    JsonObject json = UserRoutes.jsonObject(ctx);
     String name = json.getValue("name") instanceof String n ? n : null;
     if (!Room.isValidName(name)) {
       throw new ApiError(400, "invalid_name",
@@ -166,16 +159,5 @@ final class RoomsApi {
         ctx.json(new JsonObject().put("name", name));
       })
       .onFailure(err -> ctx.fail(refusal(err)));
-  }
-
-  private static JsonObject parse(Buffer body) {
-    try {
-      if (body != null && Json.decodeValue(body) instanceof JsonObject json) {
-        return json;
-      }
-    } catch (RuntimeException e) {
-      // answered below
-    }
-    throw new ApiError(400, "malformed_json", "The body is not a JSON object.");
   }
 }
