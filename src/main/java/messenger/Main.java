@@ -20,12 +20,20 @@ import java.util.function.Supplier;
  */
 public final class Main implements VertxApplicationHooks {
 
+  private static final String NETTY_JFR = "io.netty.jfr.enabled";
+
   public static void main(String[] args) {
     if (List.of(args).contains("-cluster") && !onClassPath("io.vertx.spi.cluster.hazelcast.HazelcastClusterManager")) {
       // The fat jar leaves Hazelcast out (16.5 MB): its manifest names lib/*.jar beside it instead.
       System.err.println("-cluster needs the Hazelcast cluster manager: lib/vertx-hazelcast.jar and lib/hazelcast.jar "
         + "beside messenger.jar (./mvnw package puts them in target/lib/).");
       System.exit(1);
+    }
+    // Netty's buffer allocator reports to JFR wherever JFR exists: the first connection then sets up JFR's event
+    // machinery (some 80 classes and generated code), 0.1-0.2 s of CPU on the start path, for events that a JFR
+    // recording rarely asks for. -Dio.netty.jfr.enabled=true brings them back.
+    if (System.getProperty(NETTY_JFR) == null) {
+      System.setProperty(NETTY_JFR, "false");
     }
     int exitCode = new VertxApplication(args, new Main()).launch();
     if (exitCode != 0) {
