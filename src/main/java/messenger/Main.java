@@ -52,7 +52,8 @@ public final class Main implements VertxApplicationHooks {
 
   @Override
   public VertxBuilder createVertxBuilder(VertxOptions options) {
-    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true).setJvmMetricsEnabled(true));
+    // The JVM's meters are bound once the app is up (MainVerticle), not on the start path.
+    options.setMetricsOptions(new MicrometerMetricsOptions().setEnabled(true));
     return Vertx.builder().with(options).withMetrics(new MicrometerMetricsFactory(Metrics.newRegistry()));
   }
 

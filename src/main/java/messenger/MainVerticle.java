@@ -9,6 +9,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import messenger.broker.Broker;
+import messenger.metrics.Metrics;
 import messenger.bus.Bus;
 import messenger.chat.Names;
 import messenger.presence.NameHolders;
@@ -42,6 +43,7 @@ public class MainVerticle extends VerticleBase {
   private static final Logger log = LoggerFactory.getLogger(MainVerticle.class);
 
   private Broker broker;
+  private List<AutoCloseable> jvmMeters = List.of();
 
   @Override
   public Future<?> start() {
@@ -100,12 +102,29 @@ public class MainVerticle extends VerticleBase {
       .compose(ready -> vertx.deployVerticle(() -> new HttpVerticle(settings, ended, names, rooms),
         new DeploymentOptions().setInstances(settings.http().instances())))
       .onSuccess(id -> log.info("Messenger is ready on http://localhost:{}/", settings.http().port()))
+      .onSuccess(id -> bindJvmMeters())
       .onFailure(err -> stopBroker());
+  }
+
+  /** Where the launcher enabled Vert.x's metrics ({@link messenger.Main}): after the start, which need not wait for them. */
+  private void bindJvmMeters() {
+    if (vertx.isMetricsEnabled()) {
+      vertx.executeBlocking(() -> Metrics.of(vertx).bindJvmMeters())
+        .onSuccess(bound -> jvmMeters = bound)
+        .onFailure(err -> log.warn("The JVM's meters are not on /metrics: {}", err.toString()));
+    }
   }
 
   /** Runs after the verticles deployed here were undeployed, so their connections are closed first. */
   @Override
   public Future<?> stop() {
+    for (AutoCloseable meters : jvmMeters) {
+      try {
+        meters.close();
+      } catch (Exception e) {
+        log.debug("Closing the JVM's meters: {}", e.toString());
+      }
+    }
     return stopBroker();
   }
 
