@@ -239,7 +239,9 @@ class HistoryPagingTest {
         });
       User ann = app.user("ann");
       long after = 0;
-      int last = -1; // the index of the last message paged
+      // The index of the last message paged. The log is new and written in order, so m-0 is at seq 0, which
+      // `after=0` leaves out: the first page begins with m-1, or says expired.
+      int last = 0;
       int pages = 0;
       List<String> silent = new ArrayList<>();
       while (last < total - 1) {
