@@ -83,7 +83,7 @@ public final class Bench {
       .put("settings", options.toJson());
     JsonObject peers = new JsonObject();
     report.put("peers", peers);
-    boolean oneStep = options.historyOnly || options.roomsOnly || options.startupOnly;
+    boolean oneStep = options.historyOnly || options.roomsOnly || options.startupOnly || options.brokerCeilingOnly;
     if (options.startupRuns > 0 && options.peers.contains("messenger") && (!oneStep || options.startupOnly)) {
       report.put("startup", Startup.measure(options, vertx));
     }
@@ -116,10 +116,14 @@ public final class Bench {
     if (options.profile && !oneStep) {
       report.put("brokerProbe", BrokerProbe.measure(options));
     }
-    if (options.history && options.peers.contains("messenger") && !options.roomsOnly && !options.startupOnly) {
+    if (options.brokerCeilingOnly || (options.brokerCeiling && options.ingest && !oneStep)) {
+      report.put("brokerCeiling", BrokerCeiling.measure(options, brokerPid));
+    }
+    boolean messenger = options.peers.contains("messenger");
+    if (options.history && messenger && (!oneStep || options.historyOnly)) {
       report.put("history", HistoryStep.run(this, options, vertx));
     }
-    if (options.rooms && options.peers.contains("messenger") && !options.historyOnly && !options.startupOnly) {
+    if (options.rooms && messenger && (!oneStep || options.roomsOnly)) {
       report.put("rooms", RoomsStep.run(this, options, vertx));
     }
     report.put("finished", Instant.now().toString());

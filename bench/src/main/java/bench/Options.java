@@ -60,6 +60,10 @@ final class Options {
   int ingestStart = 250;
   int ingestConnections = 200;
   int stompSenders = 50;
+  /** The broker alone at its ingest ceiling ({@link BrokerCeiling}), after the peers' ingest steps. */
+  boolean brokerCeiling = true;
+  boolean brokerCeilingOnly = false;
+  int brokerCeilingStart = 1000;
 
   // Rooms (issue #16): R rooms x N/R receivers against one room at the same total deliveries/s.
   boolean rooms = true;
@@ -139,6 +143,9 @@ final class Options {
     o.ingestStart = integer(map, "ingest-start", o.ingestStart);
     o.ingestConnections = integer(map, "ingest-connections", o.ingestConnections);
     o.stompSenders = integer(map, "stomp-senders", o.stompSenders);
+    o.brokerCeiling = bool(map, "broker-ceiling", o.brokerCeiling);
+    o.brokerCeilingOnly = bool(map, "broker-ceiling-only", o.brokerCeilingOnly);
+    o.brokerCeilingStart = integer(map, "broker-ceiling-start", o.brokerCeilingStart);
     o.rooms = bool(map, "rooms", o.rooms);
     o.roomsOnly = bool(map, "rooms-only", o.roomsOnly);
     if (map.containsKey("rooms-layouts")) o.roomsLayouts = List.of(map.get("rooms-layouts").split(","));
@@ -216,6 +223,8 @@ final class Options {
       .put("ingest", ingest ? new JsonObject().put("receivers", ingestReceivers).put("userRate", ingestUserRate)
         .put("appRateLimit", ingestLimit).put("appRateBurst", ingestBurst).put("startSends", ingestStart)
         .put("httpConnections", ingestConnections).put("stompSenders", stompSenders) : null)
+      .put("brokerCeiling", brokerCeiling || brokerCeilingOnly ? new JsonObject().put("only", brokerCeilingOnly)
+        .put("startPerSec", brokerCeilingStart) : null)
       .put("rooms", rooms ? new JsonObject().put("only", roomsOnly).put("layouts", new JsonArray(new ArrayList<>(roomsLayouts))) : null)
       .put("receiversPerProcess", receiversPerProcess).put("sourceAddresses", sourceAddresses)
       .put("history", history ? new JsonObject().put("only", historyOnly).put("messages", historyMessages)

@@ -106,6 +106,7 @@ final class Table {
         }
       });
     }
+    brokerCeiling(out, report.getJsonObject("brokerCeiling"));
     if (options.profile && peersRan) {
       profile(out, peers, names, report.getJsonObject("brokerProbe"), options);
     }
@@ -152,6 +153,23 @@ final class Table {
           format(at(with, "readers", "pagesPerSec")), format(at(with, "readers", "latencyMs", "p99")),
           notOk == null || notOk.isEmpty() ? "-" : notOk.encode()));
       }
+    }
+  }
+
+  /** The broker alone at its ingest ceiling, acking each message and acking many at a time. */
+  private static void brokerCeiling(StringBuilder out, JsonObject ceiling) {
+    if (ceiling == null) {
+      return;
+    }
+    out.append(String.format("%nBroker alone, ingest ceiling: a fanout exchange into a stream, confirms pipelined (<= 128 outstanding), one reader (prefetch 500)%n"));
+    out.append(String.format("%-22s%14s%10s%10s%16s%16s%16s%n", "reader acks", "knee msg/s", "p50 ms", "p99 ms", "broker cores",
+      "broker s/M msg", "others' cores"));
+    for (String kind : ceiling.fieldNames()) {
+      JsonObject c = ceiling.getJsonObject(kind);
+      int every = c.getInteger("ackEvery");
+      out.append(String.format("%-22s%14s%10s%10s%16s%16s%16s%n", every == 1 ? "each message" : "every " + every + " (multiple)",
+        format(at(c, "knee", "achievedPerSec")), format(at(c, "knee", "latencyMs", "p50")), format(at(c, "knee", "latencyMs", "p99")),
+        format(at(c, "knee", "brokerCores")), format(at(c, "knee", "brokerCpuSecondsPerMillion")), format(at(c, "knee", "othersCores"))));
     }
   }
 
