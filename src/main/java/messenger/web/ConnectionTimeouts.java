@@ -45,7 +45,8 @@ final class ConnectionTimeouts implements Handler<RoutingContext> {
   }
 
   /**
-   * A server with both timeouts, answering with {@code router} (whose first route they take). HTTP/1.1 only, as
+   * A server with both timeouts, answering with {@code router} (whose first route they take), its connections'
+   * flushes consolidated ({@link FlushConsolidation}). HTTP/1.1 only, as
    * browsers speak it without TLS: an HTTP/2 cleartext upgrade would carry on the connection under a connection
    * object of its own, out of the request-head timer's sight (and no browser asks for one).
    */
@@ -54,7 +55,10 @@ final class ConnectionTimeouts implements Handler<RoutingContext> {
     router.route().order(-1).handler(timeouts);
     return vertx.createHttpServer(options.setHttp2ClearTextEnabled(false)
         .setIdleTimeout(http.idleTimeoutSeconds()).setIdleTimeoutUnit(TimeUnit.SECONDS))
-      .connectionHandler(timeouts::opened)
+      .connectionHandler(connection -> {
+        FlushConsolidation.install(connection);
+        timeouts.opened(connection);
+      })
       .requestHandler(router);
   }
 
