@@ -86,8 +86,8 @@ final class BrokerCeiling {
 
       ConcurrentSkipListSet<Long> unconfirmed = new ConcurrentSkipListSet<>();
       int[] nacks = {0};
-      publisher.addConfirmListener((tag, multiple) -> settle(unconfirmed, tag, multiple),
-        (tag, multiple) -> nacks[0] += settle(unconfirmed, tag, multiple));
+      publisher.addConfirmListener((tag, multiple) -> HistoryStep.settle(unconfirmed, tag, multiple),
+        (tag, multiple) -> nacks[0] += HistoryStep.settle(unconfirmed, tag, multiple));
       long t0 = Bench.micros() + 100_000;
       double broker0 = 0, machine0 = 0, self0 = 0;
       for (int i = 0; i < count; i++) {
@@ -138,16 +138,6 @@ final class BrokerCeiling {
     return new AMQP.BasicProperties.Builder().messageId("ceiling-" + i).contentType("text/plain")
       .contentEncoding("utf-8").deliveryMode(2).timestamp(new Date())
       .headers(Map.of("sender", "bench-ceiling", "room", "general", "sent-at", System.currentTimeMillis())).build();
-  }
-
-  private static int settle(ConcurrentSkipListSet<Long> unconfirmed, long tag, boolean multiple) {
-    if (!multiple) {
-      return unconfirmed.remove(tag) ? 1 : 0;
-    }
-    var done = unconfirmed.headSet(tag, true);
-    int size = done.size();
-    done.clear();
-    return size;
   }
 
   /** The one reader: when each message came, against when it was due. */

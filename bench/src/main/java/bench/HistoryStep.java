@@ -188,7 +188,7 @@ final class HistoryStep {
   }
 
   /** Confirms of {@code tag} (and below, when {@code multiple}) arrived: how many publishes that settles. */
-  private static int settle(ConcurrentSkipListSet<Long> unconfirmed, long tag, boolean multiple) {
+  static int settle(ConcurrentSkipListSet<Long> unconfirmed, long tag, boolean multiple) {
     if (!multiple) {
       return unconfirmed.remove(tag) ? 1 : 0;
     }
