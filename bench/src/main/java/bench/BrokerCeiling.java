@@ -63,7 +63,8 @@ final class BrokerCeiling {
       } else {
         fail = rate;
       }
-      rate = fail == Double.MAX_VALUE ? rate * 2 : Math.round(Math.sqrt(pass * fail));
+      // Doubling until a failure, then bisecting (halving while nothing has passed yet: never a rate of 0).
+      rate = fail == Double.MAX_VALUE ? rate * 2 : pass == 0 ? Math.round(fail / 2) : Math.round(Math.sqrt(pass * fail));
     }
     return new JsonObject().put("ackEvery", ackEvery).put("knee", best).put("steps", steps);
   }
