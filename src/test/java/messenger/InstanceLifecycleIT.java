@@ -10,6 +10,7 @@ import messenger.testing.RabbitBroker;
 import messenger.testing.TestApp;
 import messenger.testing.User;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -32,7 +33,13 @@ import static org.awaitility.Awaitility.await;
 @NeedsRabbitMQ("the chat log must outlive the instance, in a stream")
 class InstanceLifecycleIT {
 
-  private static final Vertx vertx = Vertx.vertx();
+  private static Vertx vertx;
+
+  /** Opened here, not where declared: a rerun of a failed test runs the class again, after its close. */
+  @BeforeAll
+  static void openVertx() {
+    vertx = Vertx.vertx();
+  }
 
   @AfterAll
   static void closeVertx() {

@@ -31,7 +31,8 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
   /** Every test app's session secret unless a test sets another: apps on one exchange share sessions. */
   public static final String SECRET = "the-test-apps-session-secret-of-32+-characters";
 
-  public final Vertx vertx = Vertx.vertx();
+  /** Replaced when a per-class app starts again (see {@link #beforeAll}). */
+  public Vertx vertx = Vertx.vertx();
   public final int port;
   /** The management port: /metrics and /health. */
   public final int monitoringPort;
@@ -66,6 +67,11 @@ public final class TestApp implements AutoCloseable, BeforeAllCallback, AfterAll
 
   @Override
   public void beforeAll(ExtensionContext context) {
+    // Surefire reruns a failed test in a new run of its class, on the same static instance, closed by then.
+    if (stopped) {
+      vertx = Vertx.vertx();
+      stopped = false;
+    }
     deploy().awaitHealthy();
   }
 
