@@ -12,7 +12,7 @@ export class ScrollView {
     this.scroller = scroller;
     this.isAnchor = isAnchor;
     this.following = true; // at the bottom: follow what comes
-    this.seenTop = scroller.scrollTop;
+    this.seen = this.geometry();
     // The browser's own scroll anchoring would move the view a second time after keepPlace did.
     scroller.style.overflowAnchor = 'none';
     scroller.addEventListener('scroll', () => this.noticeScroll());
@@ -34,15 +34,25 @@ export class ScrollView {
   }
 
   /**
-   * Only a move of the view decides whether it follows. A scroll event can arrive a frame late, after a resize
-   * has already grown the distance to the bottom; if it reports the view where toBottom() put it, it says
-   * nothing new, and re-measuring then would stop following just before the resize puts the view back.
+   * Only the reader's move of the view decides whether it follows. A scroll event can arrive a frame late, after
+   * a resize has already grown the distance to the bottom; if it reports the view where toBottom() put it, it
+   * says nothing new. And when the list or its content changed size since the last look, a move of the view may
+   * be the browser's: a layout that shortens the scroll range pulls the view up with it (a rotation can lay the
+   * page out more than once before the next frame), so a view that followed goes on following.
    */
   noticeScroll() {
-    if (this.scroller.scrollTop !== this.seenTop) {
-      this.seenTop = this.scroller.scrollTop;
-      this.following = this.distanceFromBottom() < NEAR_PX;
+    const now = this.geometry();
+    if (now.top !== this.seen.top) {
+      const resized = now.height !== this.seen.height || now.client !== this.seen.client;
+      if (!(this.following && resized)) {
+        this.following = this.distanceFromBottom() < NEAR_PX;
+      }
+      this.seen = now;
     }
+  }
+
+  geometry() {
+    return { top: this.scroller.scrollTop, height: this.scroller.scrollHeight, client: this.scroller.clientHeight };
   }
 
   distanceFromBottom() {
@@ -60,7 +70,7 @@ export class ScrollView {
 
   toBottom() {
     this.scroller.scrollTop = this.scroller.scrollHeight;
-    this.seenTop = this.scroller.scrollTop;
+    this.seen = this.geometry();
     this.following = true;
   }
 

@@ -68,6 +68,21 @@ class ResponsiveLayoutBrowserTest {
   }
 
   @Test
+  void aLayoutThatPullsTheViewUpOnTheWayToTheNewSizeDoesNotStopTheViewFollowing() {
+    Browser ada = people.open(1280, 900).login("Ivy");
+    fill("clamp", 40);
+    ada.awaitMessage("clamp line 40");
+    ada.waitFor("the view at the newest message", () -> atBottom(ada));
+    // A rotation can lay the page out more than once before the next frame. Here the list first grows, so the
+    // browser pulls the view up to the list's new bottom (reading scrollTop lays it out), then it shrinks: the
+    // view moved, but the reader did not move it.
+    ada.js("var l = document.getElementById('messages'); l.style.flex = 'none';"
+      + " l.style.height = (l.clientHeight + 200) + 'px'; l.scrollTop; l.style.height = '150px';");
+    ada.waitFor("the view at the newest message after the list grew, then shrank", () -> atBottom(ada)
+      && Boolean.TRUE.equals(ada.js("return document.getElementById('messages').clientHeight <= 150;")));
+  }
+
+  @Test
   void theTypingLineAndTheNewMessagesButtonBelongToTheMessageColumn() {
     Browser ada = people.open(1280, 900).login("Ann");
     Browser bob = people.open(1280, 900).login("Ben");
