@@ -28,16 +28,17 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * <p>Why not vertx-rabbitmq's {@code RabbitMQPublisher}: it writes one message at a time, each on a worker thread
  * ({@code RabbitMQClient.basicPublish} runs every call through {@code executeBlocking}), the next only once the
  * previous write is back on the event loop; each send crossed threads three times (event loop → worker → event
- * loop, and the confirm from the connection's reader thread to the event loop). Here the event loop writes the
- * message to the socket itself, and the confirm is the only hand-off (several confirms that arrive together cross
- * in one task).
+ * loop, and the confirm from the connection's reader thread to the event loop). Here the event loop publishes
+ * itself: the connection is in the client's NIO mode ({@link Broker#connectNio}), so a publish only queues the
+ * message's frames, and the client's I/O thread writes whatever has queued in one go: under load, many messages
+ * per {@code write(2)} and TCP segment, which the broker reads at less CPU per message (README, Performance:
+ * "Fourth round"). The confirms are the other hand-off (several that arrive together cross in one task).
  *
- * <p>Writing on the event loop never blocks it: a socket write blocks only when the socket's send buffer is full,
- * and the buffer holds only bytes the broker has not received, all of them part of messages it has not confirmed.
- * So at most {@link #MAX_UNCONFIRMED} messages and a quarter of the socket's send buffer (asked for
- * {@link #SOCKET_SEND_BUFFER}, as the kernel allows) go unconfirmed at once; what comes beyond waits here, in
- * order, until confirms make room. A broker that blocks publishers (memory or disk alarm) gets nothing written
- * until it unblocks. Every blocking step (connect, declare, confirm.select, close) runs on a worker.
+ * <p>Publishing never blocks the event loop: the client's queue would make it wait only when full (10 000
+ * frames), and at most {@link #MAX_UNCONFIRMED} messages, a few frames each, are ever unconfirmed; what comes
+ * beyond waits here, in order, until confirms make room. A broker that blocks publishers (memory or disk alarm)
+ * gets nothing written until it unblocks. Every blocking step (connect, declare, confirm.select, close) runs on a
+ * worker.
  *
  * <p>What it guarantees, all on the event loop of the verticle that created it:
  * <ul>
@@ -55,10 +56,6 @@ final class ChatPublisher {
 
   /** At most this many messages unconfirmed at once; more wait here (in order) until confirms come. */
   static final int MAX_UNCONFIRMED = 128;
-  /** Asked for the publisher's socket send buffer; the kernel may give less (Linux: up to {@code net.core.wmem_max}). */
-  static final int SOCKET_SEND_BUFFER = 1 << 20;
-  /** Counted for each message beyond its body: the method, header and body frames and the properties. */
-  private static final int FRAME_OVERHEAD = 512;
 
   /** How the publisher's connection learns what publishing needs on the broker (see {@link ChatLog#declare}). Blocks. */
   @FunctionalInterface
@@ -86,15 +83,12 @@ final class ChatPublisher {
   private final ArrayDeque<Send> unconfirmed = new ArrayDeque<>();
   /** Accepted, not written yet: beyond the bound, while blocked, or written on a channel that was lost. In order. */
   private final ArrayDeque<Send> waiting = new ArrayDeque<>();
-  private int unconfirmedBytes;
   /** Confirms from the connection's reader thread, handed to the event loop together. */
   private final ConcurrentLinkedQueue<Confirm> confirms = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean confirmsScheduled = new AtomicBoolean();
 
   private Connection connection;
   private Channel channel;
-  /** A quarter of the socket's send buffer, as the kernel gave it. */
-  private volatile int maxUnconfirmedBytes = 64 * 1024;
   /** Bumped when a connection is lost: what the older ones report is ignored. */
   private int generation;
   private boolean connecting;
@@ -118,10 +112,6 @@ final class ChatPublisher {
       this.id = id;
       this.properties = properties;
       this.body = body;
-    }
-
-    int bytes() {
-      return body.length + FRAME_OVERHEAD;
     }
 
     boolean answered() {
@@ -218,7 +208,6 @@ final class ChatPublisher {
     }
     waiting.clear();
     unconfirmed.clear();
-    unconfirmedBytes = 0;
     return close(last);
   }
 
@@ -239,7 +228,7 @@ final class ChatPublisher {
     if (channel == null || blocked) {
       return false;
     }
-    return unconfirmed.isEmpty() || (unconfirmed.size() < MAX_UNCONFIRMED && unconfirmedBytes < maxUnconfirmedBytes);
+    return unconfirmed.size() < MAX_UNCONFIRMED;
   }
 
   private boolean write(Send send) {
@@ -254,7 +243,6 @@ final class ChatPublisher {
     }
     send.tag = tag;
     unconfirmed.add(send);
-    unconfirmedBytes += send.bytes();
     published++;
     mostUnconfirmed = Math.max(mostUnconfirmed, unconfirmed.size());
     return true;
@@ -300,7 +288,6 @@ final class ChatPublisher {
   }
 
   private void settled(Send send, boolean ack) {
-    unconfirmedBytes -= send.bytes();
     if (ack) {
       readBack.confirmed(send.id, System.currentTimeMillis());
       send.answer.tryComplete();
@@ -332,7 +319,6 @@ final class ChatPublisher {
       waiting.addFirst(it.next());
     }
     unconfirmed.clear();
-    unconfirmedBytes = 0;
     confirms.clear();
     close(old);
     connect();
@@ -374,10 +360,7 @@ final class ChatPublisher {
 
   /** On a worker: a connection with the topology declared and a channel in confirm mode. */
   private Link open(int attempt) throws Exception {
-    Connection opened = broker.connect("publisher", socket -> {
-      socket.setSendBufferSize(SOCKET_SEND_BUFFER);
-      maxUnconfirmedBytes = Math.max(16 * 1024, socket.getSendBufferSize() / 4);
-    });
+    Connection opened = broker.connectNio("publisher");
     try {
       topology.declare(opened);
       Channel confirming = opened.createChannel();
