@@ -36,14 +36,15 @@ export class ScrollView {
   /**
    * Only the reader's move of the view decides whether it follows. A scroll event can arrive a frame late, after
    * a resize has already grown the distance to the bottom; if it reports the view where toBottom() put it, it
-   * says nothing new. And when the list or its content changed size since the last look, a move of the view may
-   * be the browser's: a layout that shortens the scroll range pulls the view up with it (a rotation can lay the
-   * page out more than once before the next frame), so a view that followed goes on following.
+   * says nothing new. And when the list itself changed size since the last look, a move of the view may be the
+   * browser's: a layout that shortens the scroll range pulls the view up with it (a rotation can lay the page out
+   * more than once before the next frame), so a view that followed goes on following (the resize observer puts it
+   * back at the bottom). Content that grows or shrinks does not count: the reader may scroll while it does.
    */
   noticeScroll() {
     const now = this.geometry();
     if (now.top !== this.seen.top) {
-      const resized = now.height !== this.seen.height || now.client !== this.seen.client;
+      const resized = now.width !== this.seen.width || now.height !== this.seen.height;
       if (!(this.following && resized)) {
         this.following = this.distanceFromBottom() < NEAR_PX;
       }
@@ -51,8 +52,9 @@ export class ScrollView {
     }
   }
 
+  /** Where the view is, and the size of the list's box. */
   geometry() {
-    return { top: this.scroller.scrollTop, height: this.scroller.scrollHeight, client: this.scroller.clientHeight };
+    return { top: this.scroller.scrollTop, width: this.scroller.clientWidth, height: this.scroller.clientHeight };
   }
 
   distanceFromBottom() {

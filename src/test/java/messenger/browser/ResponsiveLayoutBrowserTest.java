@@ -83,6 +83,22 @@ class ResponsiveLayoutBrowserTest {
   }
 
   @Test
+  void aReaderWhoScrollsUpAfterTheContentGrewStaysWhereTheyScrolled() {
+    Browser ada = people.open(1280, 900).login("Una");
+    fill("grow", 40);
+    ada.awaitMessage("grow line 40");
+    ada.waitFor("the view at the newest message", () -> atBottom(ada));
+    // Content that grows by itself (the list's box keeps its size), then the reader scrolls up: that move is theirs.
+    ada.js("var l = document.getElementById('messages'); var tall = document.createElement('div');"
+      + " tall.style.height = '400px'; l.appendChild(tall);");
+    ada.js("var l = document.getElementById('messages'); l.scrollTop = l.scrollTop - 300;");
+    assertThat(app.user("Carol").send("while Una reads above").statusCode()).isEqualTo(202);
+    ada.awaitMessage("while Una reads above");
+    ada.waitFor("the new-messages button", () -> ada.driver.findElement(By.id("new-messages")).isDisplayed());
+    assertThat(atBottom(ada)).as("the view stayed where the reader scrolled").isFalse();
+  }
+
+  @Test
   void theTypingLineAndTheNewMessagesButtonBelongToTheMessageColumn() {
     Browser ada = people.open(1280, 900).login("Ann");
     Browser bob = people.open(1280, 900).login("Ben");
