@@ -41,10 +41,7 @@ class ResponsiveLayoutBrowserTest {
 
   @Test
   void afterAResizeOrARotationTheViewStaysAtTheNewestMessage() {
-    Browser ada = people.open(1280, 900).login("Ada");
-    fill("resize", 40);
-    ada.awaitMessage("resize line 40");
-    ada.waitFor("the view at the newest message", () -> atBottom(ada));
+    Browser ada = atTheNewestOfFortyLines("Ada", "resize");
     int[][] sizes = {{375, 740}, {740, 375}, {375, 740}, {1280, 900}};
     for (int[] size : sizes) {
       ada.resize(size[0], size[1]);
@@ -54,10 +51,7 @@ class ResponsiveLayoutBrowserTest {
 
   @Test
   void aScrollEventThatComesAfterTheNextResizeDoesNotStopTheViewFollowing() {
-    Browser ada = people.open(1280, 900).login("Ida");
-    fill("late", 40);
-    ada.awaitMessage("late line 40");
-    ada.waitFor("the view at the newest message", () -> atBottom(ada));
+    Browser ada = atTheNewestOfFortyLines("Ida", "late");
     // Two resizes in two frames, as when a window is dragged: the first puts the view at the bottom (a scroll
     // whose event comes with the next frame); the second shrinks the list before that event is delivered.
     ada.js("var l = document.getElementById('messages');"
@@ -69,10 +63,7 @@ class ResponsiveLayoutBrowserTest {
 
   @Test
   void aLayoutThatPullsTheViewUpOnTheWayToTheNewSizeDoesNotStopTheViewFollowing() {
-    Browser ada = people.open(1280, 900).login("Ivy");
-    fill("clamp", 40);
-    ada.awaitMessage("clamp line 40");
-    ada.waitFor("the view at the newest message", () -> atBottom(ada));
+    Browser ada = atTheNewestOfFortyLines("Ivy", "clamp");
     // A rotation can lay the page out more than once before the next frame. Here the list first grows, so the
     // browser pulls the view up to the list's new bottom (reading scrollTop lays it out), then it shrinks: the
     // view moved, but the reader did not move it.
@@ -84,10 +75,7 @@ class ResponsiveLayoutBrowserTest {
 
   @Test
   void aReaderWhoScrollsUpAfterTheContentGrewStaysWhereTheyScrolled() {
-    Browser ada = people.open(1280, 900).login("Una");
-    fill("grow", 40);
-    ada.awaitMessage("grow line 40");
-    ada.waitFor("the view at the newest message", () -> atBottom(ada));
+    Browser ada = atTheNewestOfFortyLines("Una", "grow");
     // Content that grows by itself (the list's box keeps its size), then the reader scrolls up: that move is theirs.
     ada.js("var l = document.getElementById('messages'); var tall = document.createElement('div');"
       + " tall.style.height = '400px'; l.appendChild(tall);");
@@ -150,6 +138,15 @@ class ResponsiveLayoutBrowserTest {
     assertThat(pat.js("var c = document.getElementById('connection'); return c.scrollWidth <= c.clientWidth;"))
       .as("the whole of \"Reconnecting…\" is shown, not cut").isEqualTo(true);
     pat.screenshot("reconnecting-375");
+  }
+
+  /** Signed in as {@code name}, with 40 lines of Carol's in the list and the view at the newest. */
+  private Browser atTheNewestOfFortyLines(String name, String prefix) {
+    Browser browser = people.open(1280, 900).login(name);
+    fill(prefix, 40);
+    browser.awaitMessage(prefix + " line 40");
+    browser.waitFor("the view at the newest message", () -> atBottom(browser));
+    return browser;
   }
 
   private static void fill(String prefix, int count) {
