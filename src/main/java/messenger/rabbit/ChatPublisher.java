@@ -83,7 +83,7 @@ final class ChatPublisher {
   private final ArrayDeque<Send> unconfirmed = new ArrayDeque<>();
   /** Accepted, not written yet: beyond the bound, while blocked, or written on a channel that was lost. In order. */
   private final ArrayDeque<Send> waiting = new ArrayDeque<>();
-  /** Confirms from the connection's reader thread, handed to the event loop together. */
+  /** Confirms from the client's I/O thread, handed to the event loop together. */
   private final ConcurrentLinkedQueue<Confirm> confirms = new ConcurrentLinkedQueue<>();
   private final AtomicBoolean confirmsScheduled = new AtomicBoolean();
 
@@ -248,7 +248,7 @@ final class ChatPublisher {
     return true;
   }
 
-  /** On the connection's reader thread: queues the confirm and hands the queue to the event loop once. */
+  /** On the client's I/O thread (it reads the connection): queues the confirm and hands the queue to the event loop once. */
   private void confirmArrived(Confirm confirm) {
     confirms.add(confirm);
     if (confirmsScheduled.compareAndSet(false, true)) {
